@@ -1,0 +1,37 @@
+# Two commands for a fresh machine:
+#   make run    install everything, seed the demo store if needed, run the product
+#   make test   install everything (with dev tools), run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: run test install lint bench-baskets clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+
+# torch first and pinned exactly: an unpinned torch pulls gigabytes of CUDA wheels.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/store-assistant demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy store cli.py settings.py
+
+bench-baskets: $(STAMP)
+	$(BIN)/python -m benchmarks.baskets
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,43 @@
+"""The one settings object of Store Assistant.
+
+Read once at start-up (``cli.py`` / ``server.py``) from environment variables prefixed
+``STORE_ASSISTANT_`` and from a ``.env`` file, then passed down. Nothing below the entry points
+reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the product; see ``.env.example`` for the full list with comments."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STORE_ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="where the SQLite file and indexes live")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/store.db. "
+        "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/dbname",
+    )
+    today: date | None = Field(
+        default=None, description="the demo's 'today' (YYYY-MM-DD); default the real current date"
+    )
+    seed: int = Field(default=20240601, description="random seed of the demo data generator")
+
+    def resolved_database_url(self) -> str:
+        """The database URL to use: the configured one, or a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'store.db').resolve()}"
+
+    def resolved_today(self) -> date:
+        """The date the demo treats as today."""
+        return self.today or date.today()
