@@ -77,3 +77,59 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
     migrate(eng)
     yield eng
     eng.dispose()
+
+
+def _seeded_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database file, seeded once per test run and shared by xdist workers."""
+    import fcntl
+    import shutil
+
+    from store.demo.seed import seed_demo
+
+    root = tmp_path_factory.getbasetemp().parent
+    path = root / f"demo-{DEMO_SEED}-{DEMO_TODAY.isoformat()}.db"
+    with open(root / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = root / "demo-building.db"
+            for stale in root.glob("demo-building.db*"):
+                stale.unlink()
+            eng = make_engine(f"sqlite:///{building}")
+            seed_demo(eng, today=DEMO_TODAY, seed=DEMO_SEED)
+            with eng.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            eng.dispose()
+            shutil.move(building, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the seeded demo database (read-only use; copy it to write)."""
+    return _seeded_demo_file(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_path: Path) -> Iterator[Engine]:
+    """Engine on the shared seeded demo database. Tests must not write through it."""
+    eng = make_engine(f"sqlite:///{demo_path}")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_factory(demo_engine: Engine) -> sessionmaker[Session]:
+    """Session factory on the shared seeded demo database (read-only use)."""
+    return make_session_factory(demo_engine)
+
+
+@pytest.fixture
+def demo_copy_factory(demo_path: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A private, writable copy of the seeded demo database."""
+    import shutil
+
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_path, target)
+    eng = make_engine(f"sqlite:///{target}")
+    yield make_session_factory(eng)
+    eng.dispose()
