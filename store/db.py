@@ -64,3 +64,14 @@ def migrate(engine: Engine) -> None:
 def has_schema(engine: Engine) -> bool:
     """Whether the database already holds the retail schema."""
     return inspect(engine).has_table("stores")
+
+
+def drop_everything(engine: Engine) -> None:
+    """Drop every table of the schema and Alembic's version table (for ``seed --force``)."""
+    from sqlalchemy import text
+
+    from store.models import Base
+
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
