@@ -1,0 +1,1 @@
+"""Analytics over the retail database: lifecycle, tags, basket associations and more."""
