@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 from store.analytics.lifecycle import (
     STAGES,
@@ -17,6 +16,7 @@ from store.analytics.lifecycle import (
 )
 from store.db import transaction
 from store.errors import NotFound
+from tests.test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 RICE = [("P3003", 1)]  # 59.90 yuan
 

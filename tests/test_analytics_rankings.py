@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 from store.analytics.rankings import hot_list, rising_new_products
 from store.db import transaction
 from store.errors import InvalidInput
 from store.models import Product
+from tests.test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 
 @pytest.fixture

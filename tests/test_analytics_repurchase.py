@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 from store.analytics.repurchase import due_repurchases, repurchase_cycles
 from store.db import transaction
+from tests.test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 
 def _buy(s: Session, mid: str, sku: str, days: list[int], **kw: object) -> None:

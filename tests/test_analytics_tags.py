@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 from store.analytics.tags import DerivedTag, derive_tags, refresh_derived_tags
 from store.db import transaction
 from store.models import Coupon, MemberTag, Product
+from tests.test_analytics_world import AS_OF, add_member, add_order, seed_catalog
 
 RICE = ("P3003", 1)
 
