@@ -51,7 +51,8 @@ def get_order(session: Session, *, order_id: str, store_id: str | None = None) -
 
 def order_lines(session: Session, *, order_id: str) -> list[OrderLine]:
     """The lines of an order in the order they were added."""
-    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)))
+    stmt = select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)
+    return list(session.scalars(stmt))
 
 
 def list_member_orders(session: Session, *, member_id: str, limit: int = 20) -> list[Order]:
@@ -250,6 +251,8 @@ def create_order(
     group_buy = session.get(GroupBuy, group_buy_id) if group_buy_id is not None else None
     if group_buy_id is not None and (group_buy is None or group_buy.store_id != store_id):
         raise NotFound(f"本门店没有接龙 {group_buy_id}", f"group buy {group_buy_id} not in {store_id}")
+    if group_buy is not None and channel != "group_buy":
+        raise InvalidInput("接龙订单的渠道应为社群接龙", "an order of a group buy needs channel group_buy")
     priced = _priced_lines(session, lines)
     quote = quote_order(lines=priced, level=member.level if member else None, channel=channel,
                         fulfilment=fulfilment, group_buy=group_buy)

@@ -287,34 +287,22 @@ def redeem_points(
             f"积分不足：当前可用 {max(balance, 0)} 分，需要 {points} 分",
             f"insufficient points: balance {balance}, requested {points}",
         )
-    entries: list[PointsEntry] = []
+    draws: list[tuple[int | None, int]] = []  # (lot id or None for the pool, points)
     left = points
     for lot in lots:
         if left == 0:
             break
         take = min(lot.remaining, left)
-        entries.append(
-            PointsEntry(member_id=member_id, delta=-take, kind="redeem", occurred_at=occurred_at,
-                        lot_id=lot.lot_id, order_id=order_id)
-        )
+        draws.append((lot.lot_id, take))
         left -= take
     if left > 0:
-        entries.append(
-            PointsEntry(member_id=member_id, delta=-left, kind="redeem", occurred_at=occurred_at,
-                        order_id=order_id, note="unattributed pool")
-        )
+        draws.append((None, left))
+    entries = [
+        PointsEntry(member_id=member_id, delta=-take, kind="redeem", occurred_at=occurred_at,
+                    lot_id=lot_id, order_id=order_id)
+        for lot_id, take in draws
+    ]
     session.add_all(entries)
     session.flush()
     return entries
 
-
-__all__ = [
-    "PointsLot",
-    "earn_points",
-    "expiring_points",
-    "expiry_date_for",
-    "members_with_expiring_points",
-    "points_balance",
-    "points_lots",
-    "redeem_points",
-]

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from test_domain_seed import NOW, seed_small_store
 
 from store.catalog import (
     get_product,
@@ -21,6 +20,7 @@ from store.db import transaction
 from store.errors import InvalidInput, NotFound
 from store.models import Inventory
 from store.weather import get_weather, upsert_weather
+from tests.test_domain_seed import NOW, seed_small_store
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from test_domain_seed import NOW, seed_small_store
 
 from store.db import transaction
 from store.errors import InvalidInput, NotAllowed, NotFound
@@ -22,6 +21,7 @@ from store.group_buys import (
 )
 from store.models import GroupBuy, GroupBuyParticipant, Order, OrderLine
 from store.orders import mark_picked_up
+from tests.test_domain_seed import NOW, seed_small_store
 
 GB = "GB-S001-BLUEBERRY"
 CUTOFF = datetime(2026, 7, 15, 22, 0)

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from test_domain_seed import NOW, seed_small_store
 
 from store.db import transaction
 from store.errors import Conflict, InvalidInput
@@ -23,6 +22,7 @@ from store.membership import (
     set_member_tags,
 )
 from store.models import Coupon, Member, MemberTag
+from tests.test_domain_seed import NOW, seed_small_store
 
 
 @pytest.fixture

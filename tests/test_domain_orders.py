@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from test_domain_seed import NOW, seed_small_store
 
 from store.db import transaction
 from store.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -24,6 +23,7 @@ from store.orders import (
     order_lines,
     recent_purchases,
 )
+from tests.test_domain_seed import NOW, seed_small_store
 
 
 @pytest.fixture
@@ -79,6 +79,9 @@ def test_silver_delivery_under_39_pays_the_fee(seeded: sessionmaker[Session]) ->
 def test_walk_in_pos_gets_no_pickup_discount(seeded: sessionmaker[Session]) -> None:
     order = _order(seeded, member_id=None, channel="pos", lines=[("P1002", 1)])
     assert _money(order) == (Decimal("25.80"), Decimal("0.00"), Decimal("0"), Decimal("25.80"))
+    # 社群 orders without a 接龙 get the pickup 9 折 on the shelf price: 25.80 × 0.9.
+    chat = _order(seeded, member_id=None, channel="group_buy", lines=[("P1002", 1)])
+    assert _money(chat) == (Decimal("25.80"), Decimal("2.58"), Decimal("0"), Decimal("23.22"))
 
 
 def test_live_price_is_not_discounted_again(seeded: sessionmaker[Session]) -> None:
@@ -114,6 +117,7 @@ def test_same_idempotency_key_returns_the_same_order(seeded: sessionmaker[Sessio
         ([("P9001", 1)], {}),  # inactive
         ([], {}),
         ([("P1001", 1)], {"channel": "telegram"}),
+        ([("P1001", 1)], {"channel": "live", "group_buy_id": "GB-S001-BLUEBERRY"}),
     ],
 )
 def test_create_order_rejects_bad_input(

@@ -7,7 +7,6 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
-from test_domain_seed import seed_small_store
 
 from store.db import transaction
 from store.errors import InvalidInput, NotAllowed, NotFound
@@ -21,6 +20,7 @@ from store.points import (
     points_lots,
     redeem_points,
 )
+from tests.test_domain_seed import seed_small_store
 
 
 @pytest.fixture

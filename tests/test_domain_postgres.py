@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
-from test_domain_seed import NOW, seed_small_store
 
 from store.catalog import receive_stock, search_products
 from store.db import make_session_factory, transaction
@@ -18,6 +17,7 @@ from store.membership import find_member, register_member
 from store.models import Inventory, Order, PointsEntry
 from store.orders import create_order, mark_picked_up
 from store.points import earn_points, members_with_expiring_points, points_balance, redeem_points
+from tests.test_domain_seed import NOW, seed_small_store
 
 
 @pytest.fixture
