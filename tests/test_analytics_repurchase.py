@@ -21,7 +21,7 @@ def _buy(s: Session, mid: str, sku: str, days: list[int], **kw: object) -> None:
 def habits(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     with transaction(factory) as s:
         seed_catalog(s)
-        for n in (101, 102, 103, 104, 105, 106, 107, 111, 112, 113, 114):
+        for n in (101, 102, 103, 104, 105, 106, 107, 108, 109, 111, 112, 113, 114):
             add_member(s, f"M{n:04d}", name=f"顾客{n}")
         add_member(s, "M0201", store_id="S002")
         _buy(s, "M0101", "P3006", [60, 40, 20])  # every 20 days, due today
@@ -33,7 +33,9 @@ def habits(factory: sessionmaker[Session]) -> sessionmaker[Session]:
         _buy(s, "M0105", "P1002", [20])
         _buy(s, "M0106", "P3005", [41, 31, 20])  # gaps 10, 11: median 10.5 -> 11 days
         _buy(s, "M0107", "P3003", [400, 380, 20])  # two of them older than 365 days
-        for mid, last in [("M0111", 3), ("M0112", 2), ("M0113", 17), ("M0114", 18)]:
+        _buy(s, "M0108", "P2002", [9, 6, 3])  # every 3 days: too short to remind, due today
+        _buy(s, "M0109", "P2001", [21, 14, 7])  # every 7 days: long enough, due today
+        for mid, last in [("M0111", 3), ("M0112", 2), ("M0113", 13), ("M0114", 14)]:
             _buy(s, mid, "P2004", [last + 20, last + 10, last])  # cycle 10: due in 10 - last
         _buy(s, "M0201", "P3006", [30, 20, 10], store_id="S002")
     return factory
@@ -75,8 +77,9 @@ def test_due_window_boundaries(habits: sessionmaker[Session]) -> None:
     with habits() as s:
         due = due_repurchases(s, as_of=AS_OF, store_id="S001")
     assert [(d.member_id, d.sku, d.days_until) for d in due] == [
-        ("M0113", "P2004", -7),
+        ("M0113", "P2004", -3),
         ("M0101", "P3006", 0),
+        ("M0109", "P2001", 0),
         ("M0111", "P2004", 7),
     ]
 
@@ -87,7 +90,7 @@ def test_due_reason_and_options(habits: sessionmaker[Session]) -> None:
     by = {(d.member_id, d.sku): d for d in due}
     assert set(by) == {
         ("M0113", "P2004"), ("M0114", "P2004"), ("M0106", "P3005"), ("M0101", "P3006"),
-        ("M0111", "P2004"), ("M0112", "P2004"), ("M0201", "P3006"),
+        ("M0111", "P2004"), ("M0112", "P2004"), ("M0201", "P3006"), ("M0109", "P2001"),
     }
     her = by[("M0101", "P3006")]
     assert (her.member_name, her.store_id, her.cycle_days) == ("顾客101", "S001", 20.0)

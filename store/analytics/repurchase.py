@@ -10,10 +10,12 @@ Method
     cycle rounded to whole days (halves up).
 
 Due
-    :func:`due_repurchases` lists SKU cycles whose next expected day falls in
-    ``[as_of - grace_days, as_of + within_days]`` (grace: by default a week overdue is still worth a
-    reminder; older than that the habit has probably moved elsewhere). It ignores marketing
-    consent; :mod:`store.analytics.triggers` applies it.
+    :func:`due_repurchases` lists SKU cycles of at least :data:`MIN_DUE_CYCLE_DAYS` = 7 days whose
+    next expected day falls in ``[as_of - grace_days, as_of + within_days]``. Shorter habits (milk or
+    yoghurt every 3 days) bring the member in anyway, so a reminder would be noise; the grace of
+    :data:`DUE_GRACE_DAYS` = 3 days keeps a slightly late rebuy on the list, while one overdue by
+    longer has probably moved elsewhere. It ignores marketing consent;
+    :mod:`store.analytics.triggers` applies it.
 
 Scope: ``store_id`` selects members by home store; their purchases count in every store.
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.analytics.lifecycle import day_start, is_purchase
@@ -36,7 +38,8 @@ from store.models import Member, Order, OrderLine, Product
 
 CYCLE_WINDOW_DAYS = 365
 MIN_PURCHASE_DAYS = 3
-DUE_GRACE_DAYS = 7
+MIN_DUE_CYCLE_DAYS = 7
+DUE_GRACE_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,28 +104,33 @@ def repurchase_cycles(
     Returns:
         Cycles with at least 3 purchase days, ordered by member, level (``sku`` first), key.
     """
+    # Distinct (member, SKU, day) rows: SQL does the de-duplication; date() is SQLite and PostgreSQL.
+    day = func.date(Order.created_at)
     stmt = (
-        select(Order.member_id, Order.created_at, OrderLine.sku, Product.name, Product.category)
+        select(Order.member_id, OrderLine.sku, day)
         .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Product, Product.sku == OrderLine.sku)
         .where(
             Order.member_id.is_not(None), is_purchase(),
             Order.created_at >= day_start(as_of - timedelta(days=CYCLE_WINDOW_DAYS - 1)),
             Order.created_at < day_start(as_of + timedelta(days=1)),
         )
+        .distinct()
     )
     if member_id is not None:
         stmt = stmt.where(Order.member_id == member_id)
     if store_id is not None:
         stmt = stmt.where(Order.member_id.in_(select(Member.id).where(Member.store_id == store_id)))
+    products = {sku: (short_name(name), category) for sku, name, category in
+                session.execute(select(Product.sku, Product.name, Product.category))}
+    days_of: dict[object, date] = {}
     by_sku: dict[tuple[str, str], set[date]] = defaultdict(set)
     by_category: dict[tuple[str, str], set[date]] = defaultdict(set)
-    names: dict[str, str] = {}
-    for mid, created_at, sku, name, category in session.execute(stmt):
-        day = created_at.date()
-        by_sku[(mid, sku)].add(day)
-        by_category[(mid, category)].add(day)
-        names[sku] = short_name(name)
+    for mid, sku, raw_day in session.execute(stmt):
+        if raw_day not in days_of:  # SQLite gives 'YYYY-MM-DD', PostgreSQL a date
+            days_of[raw_day] = raw_day if isinstance(raw_day, date) else date.fromisoformat(raw_day)
+        by_sku[(mid, sku)].add(days_of[raw_day])
+        by_category[(mid, products[sku][1])].add(days_of[raw_day])
+    names = {sku: name for sku, (name, _) in products.items()}
     cycles = [
         _cycle(mid, "sku", sku, names[sku], days) for (mid, sku), days in by_sku.items()
     ] + [
@@ -167,7 +175,8 @@ def due_repurchases(
     first, last = as_of - timedelta(days=grace_days), as_of + timedelta(days=within_days)
     due = [
         c for c in repurchase_cycles(session, as_of=as_of, store_id=store_id)
-        if c.level == "sku" and first <= c.next_expected_on <= last
+        if c.level == "sku" and c.cycle_days >= MIN_DUE_CYCLE_DAYS
+        and first <= c.next_expected_on <= last
     ]
     if not due:
         return []

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, delete, exists, func, or_, select
+from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.analytics.lifecycle import day_start, is_purchase
@@ -171,7 +171,7 @@ def derive_tags(
     deal = or_(
         Order.channel.in_(("group_buy", "live")), Order.group_buy_id.is_not(None),
         Order.live_stream_id.is_not(None), Order.points_used > 0,
-        exists().where(Coupon.used_order_id == Order.id),
+        Order.id.in_(select(Coupon.used_order_id).where(Coupon.used_order_id.is_not(None))),
     )
     orders = _scoped(
         select(Member.id, func.count(Order.id), func.sum(case((deal, 1), else_=0)))
