@@ -162,9 +162,9 @@ def _new_pickup_code(session: Session, *, store_id: str) -> str:
 
 
 def _new_order_id(session: Session, *, store_id: str, created_at: datetime) -> str:
-    """``SO`` + yymmdd + 3-digit store number + a 4-digit daily sequence, e.g. SO2611210010001."""
+    """``SO`` + yyyymmdd + 3-digit store number + a 4-digit daily sequence, e.g. SO202611210010001."""
     digits = re.sub(r"\D", "", store_id)[-3:].zfill(3)
-    prefix = f"SO{created_at:%y%m%d}{digits}"
+    prefix = f"SO{created_at:%Y%m%d}{digits}"
     last = session.scalar(
         select(Order.id).where(Order.id.like(prefix + "%")).order_by(Order.id.desc()).limit(1)
     )

@@ -86,7 +86,9 @@ def _seeded_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from store.demo.seed import seed_demo
 
-    root = tmp_path_factory.getbasetemp().parent
+    # Under xdist every worker has its own basetemp inside the run's folder: share the run's.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     path = root / f"demo-{DEMO_SEED}-{DEMO_TODAY.isoformat()}.db"
     with open(root / "demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -53,7 +53,7 @@ def test_gold_member_pickup_online_takes_the_better_single_discount(
     order = _order(seeded, lines=[("P2002", 2), ("p1001", 1)])
     # 9 折 pickup beats the gold 95 折; they do not stack: 28.62 + 17.91.
     assert _money(order) == (Decimal("51.70"), Decimal("5.17"), Decimal("0"), Decimal("46.53"))
-    assert re.fullmatch(r"SO2607150010001", order.id)
+    assert re.fullmatch(r"SO202607150010001", order.id)
     assert re.fullmatch(r"\d{6}", order.pickup_code or "")
     assert order.status == "paid"
     with seeded() as s:
@@ -73,7 +73,7 @@ def test_silver_delivery_under_39_pays_the_fee(seeded: sessionmaker[Session]) ->
     # The threshold is on the subtotal: 39.80 ≥ 39 ships free although 39.00 is paid.
     big = _order(seeded, member_id="M0002", fulfilment="delivery", lines=[("P1001", 2)])
     assert _money(big) == (Decimal("39.80"), Decimal("0.80"), Decimal("0"), Decimal("39.00"))
-    assert big.id == "SO2607150010002"
+    assert big.id == "SO202607150010002"
 
 
 def test_walk_in_pos_gets_no_pickup_discount(seeded: sessionmaker[Session]) -> None:

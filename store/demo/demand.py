@@ -42,6 +42,10 @@ HEAT_SENSITIVE = {"P1003": 0.10, "P6001": 0.12, "P5001": 0.08, "P6002": 0.06, "P
 FESTIVE = {"P5002": ("端午节", 14, 12.0), "P5003": ("中秋节", 21, 25.0)}  # sku: (holiday, days before, lift)
 FESTIVE_OFF_SEASON = 0.03
 
+# Items bought together: when the first is in a basket, the second joins it with this probability.
+COMPANIONS = {"P3006": ("P2003", 0.45), "P4001": ("P2002", 0.35), "P3002": ("P2001", 0.3),
+              "P6003": ("P2001", 0.25), "P1003": ("P6001", 0.2), "P4002": ("P2004", 0.2)}
+
 # Personas: multipliers on SKUs (missing = 1.0) and how they are picked for generated members.
 PERSONAS = {
     "有孩家庭": {"P3006": 8.0, "P2003": 5.0, "P2001": 1.6, "P1004": 1.4, "P1006": 1.4, "P4003": 1.5},

@@ -10,7 +10,7 @@ from decimal import Decimal
 import numpy as np
 
 from store.demo.canonical import PRODUCTS
-from store.demo.demand import SKU_INDEX, SKUS, persona_matrix
+from store.demo.demand import COMPANIONS, SKU_INDEX, SKUS, persona_matrix
 from store.demo.people import MemberPlan
 
 PRICES = {p.sku: p.price for p in PRODUCTS}
@@ -54,8 +54,14 @@ def pick_basket(rng: np.random.Generator, weights: np.ndarray, extra_items: floa
     """Choose distinct SKUs by weight and a quantity for each."""
     k = min(1 + int(rng.poisson(extra_items)), 6, int((weights > 0).sum()))
     idx = rng.choice(len(SKUS), size=k, replace=False, p=weights / weights.sum())
-    qty = 1 + (rng.random(k) < 0.2).astype(int) + (rng.random(k) < 0.05).astype(int)
-    return [(SKUS[i], int(q), PRICES[SKUS[i]]) for i, q in zip(idx, qty, strict=True)]
+    chosen = [SKUS[i] for i in idx]
+    for sku in list(chosen):
+        companion = COMPANIONS.get(sku)
+        if companion and companion[0] not in chosen and weights[SKU_INDEX[companion[0]]] > 0 \
+                and rng.random() < companion[1]:
+            chosen.append(companion[0])
+    qty = 1 + (rng.random(len(chosen)) < 0.2).astype(int) + (rng.random(len(chosen)) < 0.05).astype(int)
+    return [(sku, int(q), PRICES[sku]) for sku, q in zip(chosen, qty, strict=True)]
 
 
 def member_visits(plans: list[MemberPlan], days: list[date], traffic: dict[tuple[str, date], float],

@@ -63,7 +63,7 @@ class Order(Base):
         Index("ix_orders_member_created", "member_id", "created_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(24), primary_key=True, comment="e.g. SO2611210010001")
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, comment="e.g. SO202611210010001")
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
     member_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"), comment="null: walk-in")
     channel: Mapped[str] = mapped_column(String(16), comment="pos | mini_program | group_buy | live")

@@ -181,7 +181,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('member_id', 'tag', name=op.f('pk_member_tags'))
     )
     op.create_table('orders',
-    sa.Column('id', sa.String(length=24), nullable=False, comment='e.g. SO2611210010001'),
+    sa.Column('id', sa.String(length=24), nullable=False, comment='e.g. SO202611210010001'),
     sa.Column('store_id', sa.String(length=16), nullable=False),
     sa.Column('member_id', sa.String(length=16), nullable=True, comment='null: walk-in'),
     sa.Column('channel', sa.String(length=16), nullable=False, comment='pos | mini_program | group_buy | live'),
