@@ -53,7 +53,7 @@ def test_lifecycle_stages_of_the_canonical_members(demo_factory: sessionmaker[Se
 
 def test_rfm_of_the_whole_chain_is_set_based_and_fast(demo_factory: sessionmaker[Session]) -> None:
     with demo_factory() as s:
-        members = s.scalar(select(func.count()).select_from(Member))
+        members = s.scalars(select(func.count()).select_from(Member)).one()
         with _statements(s) as statements:
             started = time.perf_counter()
             rows = member_rfm(s, as_of=DEMO_TODAY)
@@ -98,7 +98,7 @@ def test_refresh_writes_derived_tags_beside_the_manual_ones(
     assert written == len(derived) > 100
     assert {mid for mid, _ in derived} <= s001
     assert ("M0002", "有孩家庭") not in derived  # the manual tag of that name stays the only one
-    assert "水果" in derived[("M0001", "水果爱好者")]
+    assert "水果" in (derived[("M0001", "水果爱好者")] or "")
 
 
 def test_m0002_buys_rice_cereal_about_every_20_days(demo_factory: sessionmaker[Session]) -> None:
@@ -131,7 +131,7 @@ def test_marketing_triggers_of_the_demo_story(demo_factory: sessionmaker[Session
         due_anyway = {d.member_id for d in due_repurchases(s, as_of=DEMO_TODAY)}
     by = {key: {h.member_id: h for h in found} for key, found in hits.items()}
     browsed = by["browsed_not_bought"]["M0007"]
-    assert browsed.numbers["days_browsed"]["P2001"] == 7 and "有机纯牛奶" in browsed.reason
+    assert browsed.numbers["days_browsed"] == {"P2001": 7} and "有机纯牛奶" in browsed.reason
     cart = by["abandoned_cart"]["M0008"]
     assert cart.store_id == "S003" and "1 小时前加购" in cart.reason
     points = by["points_expiring"]["M0001"]

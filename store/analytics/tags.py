@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -53,6 +53,7 @@ COFFEE_CATEGORY = "冲饮"
 COFFEE_MIN_PURCHASES = 2
 
 _CENT = Decimal("0.01")  # SQLite sums money as floats: round back to cents
+_Q = TypeVar("_Q", bound=Select)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ def _rules(p: _Profile, as_of: date) -> list[DerivedTag]:
     return out
 
 
-def _scoped(stmt: Select[Any], *, member_id: str | None, store_id: str | None) -> Select[Any]:
+def _scoped(stmt: _Q, *, member_id: str | None, store_id: str | None) -> _Q:
     if member_id is not None:
         stmt = stmt.where(Member.id == member_id)
     if store_id is not None:

@@ -236,7 +236,7 @@ def sleeping_to_wake(
     people = _people(session, sleeping, store_id)
     if not people:
         return []
-    favourites: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    favourites: dict[str | None, list[tuple[int, str, str]]] = defaultdict(list)
     for mid, sku, name, n in session.execute(
         select(Order.member_id, OrderLine.sku, Product.name, func.count(func.distinct(Order.id)))
         .join(OrderLine, OrderLine.order_id == Order.id).join(Product, Product.sku == OrderLine.sku)
