@@ -86,18 +86,26 @@ def test_refresh_writes_derived_tags_beside_the_manual_ones(
         return {(t.member_id, t.tag, t.evidence)
                 for t in s.scalars(select(MemberTag).where(MemberTag.source == "manual"))}
 
+    def derived_tags(s: Session) -> dict[tuple[str, str], str | None]:
+        return {(t.member_id, t.tag): t.evidence for t in s.scalars(
+            select(MemberTag).where(MemberTag.source == "derived"))}
+
     with demo_copy_factory() as s:
         before = manual(s)
+        s001 = set(s.scalars(select(Member.id).where(Member.store_id == "S001")))
+        others_before = {k: v for k, v in derived_tags(s).items() if k[0] not in s001}
+        s.execute(MemberTag.__table__.delete().where(MemberTag.source == "derived",
+                                                     MemberTag.member_id.in_(s001)))
+        s.commit()
     with demo_copy_factory() as s, s.begin():
         written = refresh_derived_tags(s, as_of=DEMO_TODAY, store_id="S001")
     with demo_copy_factory() as s:
         assert manual(s) == before
-        derived = {(t.member_id, t.tag): t.evidence for t in s.scalars(
-            select(MemberTag).where(MemberTag.source == "derived"))}
-        s001 = set(s.scalars(select(Member.id).where(Member.store_id == "S001")))
-    assert written == len(derived) > 100
-    assert {mid for mid, _ in derived} <= s001
-    assert ("M0002", "有孩家庭") not in derived  # the manual tag of that name stays the only one
+        derived = derived_tags(s)
+    assert written == len([k for k in derived if k[0] in s001]) > 100
+    assert {k: v for k, v in derived.items() if k[0] not in s001} == others_before
+    assert "米粉" in (derived[("M0002", "有孩家庭")] or "")
+    assert ("M0002", "宝妈") not in derived  # manual tags are never derived copies
     assert "水果" in (derived[("M0001", "水果爱好者")] or "")
 
 

@@ -209,11 +209,11 @@ def test_invalid_arguments_and_open_itemsets_raise() -> None:
 def test_describe_rule_in_chinese() -> None:
     rule = Rule(frozenset({"P1"}), frozenset({"P2"}), 38, 0.1, 0.12, 0.038, 0.38, 3.17, 0.02, 1.4)
     names = {"P1": "婴儿有机米粉", "P2": "儿童奶酪棒"}
-    assert describe_rule(rule, names) == "买婴儿有机米粉的会员 38% 也买儿童奶酪棒（提升度 3.2）"
+    assert describe_rule(rule, names) == "买婴儿有机米粉的顾客 38% 也买儿童奶酪棒（提升度 3.2）"
     pair = Rule(frozenset({"P2", "P1"}), frozenset({"P9"}), 5, 0.1, 0.1, 0.05, 0.5, 5.0, 0.04, 1.8)
     assert (
         describe_rule(pair, names)
-        == "同时买婴儿有机米粉、儿童奶酪棒的会员 50% 也买P9（提升度 5.0）"
+        == "同时买婴儿有机米粉、儿童奶酪棒的顾客 50% 也买P9（提升度 5.0）"
     )
 
 
@@ -317,5 +317,5 @@ def test_product_associations_on_store_orders(seeded: sessionmaker[Session]) -> 
     assert rules[0].lift == pytest.approx(4 / 3) and rules[0].confidence == 1.0
     assert [(set(r.antecedent), set(r.consequent)) for r in for_p1] == [({"P1"}, {"P2"})]
     assert (
-        describe_rule(rules[0], NAMES) == "买儿童奶酪棒的会员 100% 也买婴儿有机米粉（提升度 1.3）"
+        describe_rule(rules[0], NAMES) == "买儿童奶酪棒的顾客 100% 也买婴儿有机米粉（提升度 1.3）"
     )

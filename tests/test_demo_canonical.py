@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from store.models import GroupBuy, GroupBuyParticipant, LiveStream, Member, Order, Product, Staff, Store
+from store.models import (
+    GroupBuy,
+    GroupBuyParticipant,
+    LiveStream,
+    Member,
+    Order,
+    Product,
+    Staff,
+    Store,
+)
 from store.points import expiring_points, points_balance
 from tests.conftest import DEMO_TODAY
 

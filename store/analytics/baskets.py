@@ -310,7 +310,7 @@ def product_associations(
 
 
 def describe_rule(rule: Rule, names: Mapping[str, str]) -> str:
-    """Render a rule for a store owner, e.g. "买婴儿有机米粉的会员 38% 也买儿童奶酪棒（提升度 3.2）".
+    """Render a rule for a store owner, e.g. "买婴儿有机米粉的顾客 38% 也买儿童奶酪棒（提升度 3.2）".
 
     Args:
         rule: The rule to describe; its items are SKUs.
@@ -323,6 +323,6 @@ def describe_rule(rule: Rule, names: Mapping[str, str]) -> str:
     consequent = "、".join(names.get(s, s) for s in sorted(rule.consequent))
     together = "同时" if len(rule.antecedent) > 1 else ""
     return (
-        f"{together}买{antecedent}的会员 {rule.confidence:.0%} 也买{consequent}"
+        f"{together}买{antecedent}的顾客 {rule.confidence:.0%} 也买{consequent}"
         f"（提升度 {rule.lift:.1f}）"
     )

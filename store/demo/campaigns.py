@@ -13,7 +13,8 @@ from store.demo.orders import PRICES, OrderDraft
 from store.demo.people import MemberPlan
 
 NAMES = {p.sku: p.name for p in PRODUCTS}
-LIVE = {p.sku: (p.live_price, p.live_bundle_qty) for p in PRODUCTS if p.live_price}
+LIVE = {p.sku: (p.live_price, p.live_bundle_qty) for p in PRODUCTS
+        if p.live_price is not None and p.live_bundle_qty is not None}
 GROUP_BUY_SKUS = ["P1001", "P1002", "P1003", "P1004", "P1005", "P1006", "P2001", "P2004",
                   "P4002", "P4003", "P5002", "P5003"]
 LIVE_SKUS = ["P1001", "P1002", "P1003", "P1004", "P1005", "P1006", "P2002", "P2003", "P4001",
@@ -119,7 +120,7 @@ def live_streams(plans_by_store: dict[str, list[MemberPlan]], days: list[date], 
             rows.append({"id": ls_id, "store_id": store_id, "title": f"{NAMES[featured[0]]}等好物直播",
                          "starts_at": start, "ends_at": start + timedelta(minutes=90), "status": "ended"})
             for member in _choose(rng, _alive(plans, day), 10 + int(rng.poisson(14))):
-                lines = []
+                lines: list[tuple[str, int, Decimal]] = []
                 for sku in rng.choice(featured, size=1 + int(rng.random() < 0.4), replace=False):
                     sku = str(sku)
                     if sku in LIVE:

@@ -146,20 +146,20 @@ class MemberSpec:
     gender: str
     age: int
     who: str  # the sentence of demo-store.md, kept for tests and documentation
-    tags: tuple[str, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())  #: manual tags set by staff; others are derived
 
 
 MEMBERS: tuple[MemberSpec, ...] = (
     MemberSpec("M0001", "李秀英", "李阿姨", "S001", "F", 63,
                "63 岁，金卡，每周约两次买低糖希腊酸奶，爱买水果；积分 1,280，其中 800 分今年 12 月 31 日到期；最近一次购买是 3 天前",
-               ("银发族", "爱买水果")),
+               ()),
     MemberSpec("M0002", "张婷", None, "S001", "F", 34,
                "34 岁，宝妈（有孩家庭），约每 20 天买一次婴儿有机米粉，常买儿童奶酪棒；银卡；参加了当前的蓝莓接龙",
-               ("宝妈", "有孩家庭")),
+               ("宝妈",)),
     MemberSpec("M0003", "刘洋", None, "S001", "M", 28,
-               "28 岁，健身人群，常买即食鸡胸肉、低糖希腊酸奶、无蔗糖燕麦片", ("健身人群",)),
+               "28 岁，健身人群，常买即食鸡胸肉、低糖希腊酸奶、无蔗糖燕麦片"),
     MemberSpec("M0004", "王建华", "王大爷", "S001", "M", 70,
-               "70 岁，沉睡客：65 天未到店，过去常买五常大米和土鸡蛋", ("银发族",)),
+               "70 岁，沉睡客：65 天未到店，过去常买五常大米和土鸡蛋"),
     MemberSpec("M0005", "赵敏", None, "S002", "F", 31, "新客：5 天前注册，只有 1 单"),
     MemberSpec("M0006", "孙浩", None, "S002", "M", 41, "流失客：200 天没有消费"),
     MemberSpec("M0007", "周静", None, "S001", "F", 38, "最近 7 天每天浏览有机纯牛奶但未下单"),

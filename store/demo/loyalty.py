@@ -53,7 +53,7 @@ def points_ledger(plans: list[MemberPlan], drafts: list[OrderDraft], window_star
         lots: list[list] = []  # [lot id, expires_on, remaining]
         events: list[tuple[datetime, int, object]] = []
         if plan.registered_at < opening_at:
-            amount = 1500 if plan.id == "M0001" else int(rng.integers(0, 1500 * min(plan.weekly_rate, 2.0)))
+            amount = 1500 if plan.id == "M0001" else int(rng.integers(0, int(1500 * min(plan.weekly_rate, 2.0)) + 1))
             if amount:
                 events.append((opening_at, 0, ("open", amount)))
         for d in earns.get(plan.id, []):

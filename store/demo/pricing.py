@@ -94,7 +94,8 @@ def settle(drafts: list[OrderDraft], today: date, rng: np.random.Generator,
     codes = rng.choice(900_000, size=len(need_code), replace=False) + 100_000
     code_of = {id(d): f"{int(c):06d}" for d, c in zip(need_code, codes, strict=True)}
 
-    orders, lines = [], []
+    orders: list[dict] = []
+    lines: list[dict] = []
     for draft in drafts:
         status, picked = draft.extra["status"]
         money = price(draft, levels.get(draft.member_id or "", "regular"))

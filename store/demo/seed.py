@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.orm import Session
 
 from store.db import has_schema, migrate
 from store.demo import behaviour, campaigns, loyalty, orders, pricing
@@ -155,11 +156,22 @@ def seed_demo(engine: Engine, *, today: date, seed: int, progress: Progress | No
                 conn.execute(tables[name].insert(), rows[i:i + chunk])
                 done += len(rows[i:i + chunk])
                 report(f"写入 {name}", done, total)
+            if name == "meta":
+                _refresh_tags(conn, today)
             if name == "staff":
                 for store_id, owner_id in owners.items():
                     conn.execute(update(StoreModel).where(StoreModel.id == store_id).values(owner_id=owner_id))
     counts = {t: len(data[t]) for t in TABLE_ORDER}
     return SeedSummary(today=today, seed=seed, counts=counts, seconds=time_since(started))
+
+
+def _refresh_tags(conn: Connection, today: date) -> None:
+    """Derive behaviour tags from the history just written (same transaction)."""
+    from store.analytics.tags import refresh_derived_tags
+
+    with Session(bind=conn) as session:
+        refresh_derived_tags(session, as_of=today)
+        session.flush()
 
 
 def time_since(started: float) -> float:

@@ -7,12 +7,8 @@ from sqlalchemy.orm import Session
 
 from store.importing.columns import InventoryRow, MemberRow, ProductRow
 from store.importing.validation import Batch, check_exists, check_unique, chunks, existing
+from store.masking import mask_phone
 from store.models import Member, Product, Store, Supplier
-
-
-def mask_phone(phone: str) -> str:
-    """``139****0001``: phone numbers never appear in full in messages."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
 
 
 def effective_code(row: MemberRow, *, code_column: bool, is_new: bool) -> str | None:
