@@ -124,7 +124,7 @@ def import_(
     engine = _engine(_settings(ctx))
     migrate(engine)
     report = import_csv(make_session_factory(engine), entity, file, dry_run=dry_run)  # type: ignore[arg-type]
-    console.print(render_report(report), highlight=False)
+    console.print(render_report(report), highlight=False, markup=False)
     if not report.ok:
         raise typer.Exit(1)
 
