@@ -134,7 +134,7 @@ def demo(ctx: typer.Context) -> None:
     """Seed the demo store if needed and show it (the README's run command)."""
     from store.db import make_session_factory
     from store.demo.seed import is_seeded, seed_info
-    from store.stats import store_summaries
+    from store.stats import highlights, store_summaries
 
     settings = _settings(ctx)
     engine = _engine(settings)
@@ -144,10 +144,13 @@ def demo(ctx: typer.Context) -> None:
     now = datetime.fromisoformat(info["demo_now"]) if "demo_now" in info else datetime.now()
     with make_session_factory(engine)() as session:
         rows = store_summaries(session, now=now)
+        notes = highlights(session, now=now)
     table = Table("门店", "会员数", "近30天订单", "近30天销售额(元)", title=f"邻里优选 · 演示门店（今天 {now:%Y-%m-%d}）")
     for r in rows:
         table.add_row(f"{r.store_id} {r.name}", f"{r.members:,}", f"{r.orders_30d:,}", f"{r.sales_30d:,.2f}")
     console.print(table)
+    for note in notes:
+        console.print(f"• {note}", highlight=False, markup=False)
     console.print(f"数据库：{settings.resolved_database_url()}")
     console.print("试试：store-assistant stats ｜ store-assistant --help")
 

@@ -93,3 +93,31 @@ def store_summaries(session: Session, *, now: datetime) -> list[StoreSummary]:
                      Decimal(sales.get(s.id, (0, 0))[1] or 0).quantize(Decimal("0.01")))
         for s in session.scalars(select(Store).order_by(Store.id))
     ]
+
+
+def highlights(session: Session, *, now: datetime) -> list[str]:
+    """A few lines a store owner reads first: open 接龙, planned live streams, hot items, members."""
+    from store.analytics.lifecycle import lifecycle_counts
+    from store.analytics.rankings import hot_list
+
+    lines: list[str] = []
+    open_buys = session.execute(
+        select(GroupBuy.id, GroupBuy.store_id, Product.name, GroupBuy.cutoff_at, func.count(GroupBuyParticipant.id))
+        .join(Product, Product.sku == GroupBuy.sku)
+        .outerjoin(GroupBuyParticipant, GroupBuyParticipant.group_buy_id == GroupBuy.id)
+        .where(GroupBuy.status == "open")
+        .group_by(GroupBuy.id, GroupBuy.store_id, Product.name, GroupBuy.cutoff_at)
+        .order_by(GroupBuy.id)
+    ).all()
+    for gb_id, store_id, name, cutoff, n in open_buys:
+        lines.append(f"进行中的接龙：{store_id} {name}（{gb_id}），已有 {n} 人参加，{cutoff:%m-%d %H:%M} 截单")
+    for live in session.scalars(select(LiveStream).where(LiveStream.status == "planned",
+                                                         LiveStream.starts_at >= now)):
+        lines.append(f"计划中的直播：{live.store_id}《{live.title}》{live.starts_at:%m-%d %H:%M} 开播")
+    for store_id in session.scalars(select(Store.id).order_by(Store.id)):
+        top = hot_list(session, store_id=store_id, as_of=now.date() - timedelta(days=1), days=7, limit=3)
+        if top:
+            lines.append(f"{store_id} 近 7 天热销：" + "、".join(f"{h.name} {h.units} 件" for h in top))
+    stages = lifecycle_counts(session, as_of=now.date())
+    lines.append("会员分层：" + "，".join(f"{k} {v}" for k, v in stages.items()))
+    return lines

@@ -37,6 +37,7 @@ def test_demo_summarises_without_reseeding(demo_db_url: str) -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "邻里优选·翠苑店" in result.stdout and "生成" not in result.stdout
+    assert "进行中的接龙：S001 云南高原蓝莓" in result.stdout and "计划中的直播：S001" in result.stdout
     again = runner.invoke(app, ["seed"])
     assert again.exit_code == 0 and "未重复生成" in again.stdout
 
