@@ -68,3 +68,11 @@ def mask_name(name: str | None) -> str:
         return "*" * len(clean)
     keep = 2 if clean[:2] in COMPOUND_SURNAMES and len(clean) > 2 else 1
     return clean[:keep] + "*" * (len(clean) - keep)
+
+
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+
+
+def mask_phones_in_text(text: str) -> str:
+    """Mask every mainland mobile number inside free text (replies, logs, echoed queries)."""
+    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

@@ -1,1 +1,6 @@
-"""tools."""
+"""The agent's tools: typed, role-checked wrappers over store/ and knowledge/.
+
+Importing this package registers every tool in ``tools.registry.REGISTRY``.
+"""
+
+from tools import catalog, group_buys, insights, members, orders  # noqa: F401  (registration)
