@@ -152,7 +152,106 @@ def demo(ctx: typer.Context) -> None:
     for note in notes:
         console.print(f"• {note}", highlight=False, markup=False)
     console.print(f"数据库：{settings.resolved_database_url()}")
-    console.print("试试：store-assistant stats ｜ store-assistant --help")
+    if sys.stdin.isatty():
+        assistant = _assistant(settings)
+        _chat_loop(assistant, _identity(assistant, "owner", "S001", None, None))
+    else:
+        console.print('试试：store-assistant chat --role owner --store S001 ｜ '
+                      'store-assistant ask --role shopper --member M0002 "现在有什么接龙"', highlight=False)
+
+
+# --- the assistant: ask / chat -------------------------------------------------------------------
+Role = typer.Option(..., "--role", help="owner | clerk | shopper")
+
+
+def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
+    """Build the assistant once: database, catalogue, checkpointer, engines."""
+    from agent.assistant import Assistant, sqlite_checkpointer
+    from agent.clock import make_clock
+    from store.db import make_session_factory
+    from store.demo.seed import is_seeded, seed_info
+
+    engine = _engine(settings)
+    if not is_seeded(engine):
+        err.print("数据库里还没有门店数据：请先运行 store-assistant demo（演示门店）或 import 导入。")
+        raise typer.Exit(1)
+    demo_today = seed_info(engine).get("demo_today")
+    clock = make_clock(configured_today=settings.today,
+                       demo_today=date.fromisoformat(demo_today) if demo_today else None)
+    checkpointer = sqlite_checkpointer(settings.data_dir / "checkpoints.db")
+    return Assistant(make_session_factory(engine), checkpointer=checkpointer, clock=clock)
+
+
+def _identity(assistant, role: str, store: str | None, member: str | None, staff: str | None,  # noqa: ANN001
+              channel: str = "cli"):  # noqa: ANN202
+    from tools.context import resolve_identity
+    from tools.errors import ToolError
+
+    with assistant.sessions() as session:
+        try:
+            return resolve_identity(session, role=role, store_id=store, member_id=member, staff_id=staff,
+                                    channel=channel)
+        except ToolError as exc:
+            err.print(exc.message_zh)
+            raise typer.Exit(2) from exc
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    message: Annotated[str, typer.Argument(help="the message, e.g. 蓝莓还有货吗")],
+    role: Annotated[str, Role],
+    store: Annotated[str | None, typer.Option("--store", help="store id, e.g. S001")] = None,
+    member: Annotated[str | None, typer.Option("--member", help="member id (shoppers), e.g. M0002")] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="staff id (owners, clerks), e.g. E102")] = None,
+    session: Annotated[str | None, typer.Option("--session", help="continue this conversation")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """One turn with the assistant (for people and scripts)."""
+    assistant = _assistant(_settings(ctx))
+    identity = _identity(assistant, role, store, member, staff)
+    reply = assistant.reply(message, identity, session)
+    if as_json:
+        sys.stdout.write(reply.model_dump_json() + "\n")
+        return
+    console.print(reply.reply, highlight=False, markup=False)
+    console.print(f"[dim]session {reply.session_id} · {reply.engine}[/dim]")
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    role: Annotated[str, Role] = "owner",
+    store: Annotated[str | None, typer.Option("--store", help="store id, e.g. S001")] = None,
+    member: Annotated[str | None, typer.Option("--member", help="member id (shoppers), e.g. M0002")] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="staff id (owners, clerks), e.g. E102")] = None,
+) -> None:
+    """An interactive chat in the terminal (type 退出 or press Ctrl-D to leave)."""
+    assistant = _assistant(_settings(ctx))
+    identity = _identity(assistant, role, store, member, staff)
+    _chat_loop(assistant, identity)
+
+
+def _chat_loop(assistant, identity) -> None:  # noqa: ANN001
+    from tools.context import ROLE_LABELS
+
+    console.print(f"已进入门店助手（{ROLE_LABELS[identity.role]} · {identity.store_id}）。输入“帮助”看看能做什么，"
+                  "输入“退出”离开。", highlight=False)
+    session_id = None
+    while True:
+        try:
+            message = console.input("[bold]你：[/bold]")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if message.strip() in ("退出", "exit", "quit"):
+            return
+        if not message.strip():
+            continue
+        reply = assistant.reply(message, identity, session_id)
+        session_id = reply.session_id
+        console.print("助手：" + reply.reply,
+                      highlight=False, markup=False)
 
 
 if __name__ == "__main__":

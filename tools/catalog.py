@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 
 from store import catalog
-from store.models import Supplier
+from store.models import Order, OrderLine, Supplier
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.registry import store_tool
@@ -107,6 +109,7 @@ class StockInfo(BaseModel):
     in_stock: bool
     on_hand: int | None = Field(None, description="staff only")
     on_order: int | None = Field(None, description="owners only: ordered from the supplier")
+    sold_last_7_days: int | None = Field(None, description="staff only: units sold in the last 7 days")
 
 
 @store_tool(roles=EVERYONE)
@@ -123,8 +126,19 @@ def check_stock(ctx: ToolContext, sku: str, store_id: str | None = None) -> Stoc
         if p is None:
             raise ToolError(f"没有找到商品 {sku}", f"unknown sku {sku}")
         stock = catalog.get_stock(s, store_id=store, sku=sku)
+        sold = _units_sold(s, store, sku, ctx.now - timedelta(days=7), ctx.now) \
+            if ctx.identity.role != "shopper" else None
     on_hand = stock.on_hand if stock else 0
     role = ctx.identity.role
     return StockInfo(store_id=store, sku=sku, name=p.name, in_stock=on_hand > 0,
                      on_hand=on_hand if role != "shopper" else None,
-                     on_order=(stock.on_order if stock else 0) if role == "owner" else None)
+                     on_order=(stock.on_order if stock else 0) if role == "owner" else None,
+                     sold_last_7_days=sold)
+
+
+def _units_sold(session, store_id: str, sku: str, since: datetime, until: datetime) -> int:  # noqa: ANN001
+    stmt = (select(func.coalesce(func.sum(OrderLine.qty), 0))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.store_id == store_id, OrderLine.sku == sku, Order.created_at >= since,
+                   Order.created_at < until, Order.status.not_in(("cancelled", "refunded"))))
+    return int(session.scalar(stmt) or 0)

@@ -78,3 +78,52 @@ def bought_together(ctx: ToolContext, sku: str) -> Associations:
     return Associations(sku=sku, rules=[describe_rule(r, names) for r in rules], also_bought=also)
 
 
+
+
+class AudienceMember(BaseModel):
+    """A member to contact, masked, with the reason."""
+
+    member_id: str
+    name: str = Field(description="masked, e.g. 李**")
+    reason: str
+
+
+class Audience(BaseModel):
+    """Members a marketing trigger selects (only those who consented to marketing)."""
+
+    trigger: str
+    label: str
+    store_id: str
+    count: int
+    samples: list[AudienceMember]
+    skus: list[str] = Field(description="products the hits are about, most frequent first")
+
+
+@store_tool(roles={"owner"})
+def marketing_audience(ctx: ToolContext, trigger: str, store_id: str | None = None) -> Audience:
+    """Members selected by a marketing trigger, with reasons: browsed_not_bought, abandoned_cart, repurchase_due, points_expiring, sleeping_to_wake.
+
+    Args:
+        trigger: one of browsed_not_bought, abandoned_cart, repurchase_due, points_expiring, sleeping_to_wake.
+        store_id: another store the owner owns; default the current store.
+    """
+    from collections import Counter
+
+    from store.analytics import triggers
+    from store.masking import mask_name
+
+    finders = {"browsed_not_bought": triggers.browsed_not_bought, "abandoned_cart": triggers.abandoned_carts,
+               "repurchase_due": triggers.repurchase_due, "points_expiring": triggers.points_expiring,
+               "sleeping_to_wake": triggers.sleeping_to_wake}
+    if trigger not in finders:
+        from tools.errors import ToolError
+
+        raise ToolError(f"不认识的营销场景：{trigger}", f"unknown trigger {trigger!r}")
+    store = target_store(ctx.identity, store_id)
+    with ctx.sessions() as s:
+        hits = finders[trigger](s, now=ctx.now, store_id=store)
+    skus = Counter(sku for h in hits for sku in h.skus)
+    return Audience(trigger=trigger, label=triggers.TRIGGERS[trigger], store_id=store, count=len(hits),
+                    samples=[AudienceMember(member_id=h.member_id, name=mask_name(h.member_name),
+                                            reason=h.reason) for h in hits[:5]],
+                    skus=[sku for sku, _ in skus.most_common(5)])

@@ -57,6 +57,7 @@ class MemberProfile(BaseModel):
     lifecycle: str = Field(description="新客 | 活跃 | VIP | 沉睡 | 流失")
     lifecycle_reason: str
     age: int | None
+    gender: str | None = Field(description="F | M, for addressing the member politely")
     tags: list[str]
     tag_evidence: dict[str, str]
     points: int
@@ -79,7 +80,7 @@ def build_profile(session: Session, member: Member, today: date) -> MemberProfil
     return MemberProfile(
         member_id=member.id, name=member.name, nickname=member.nickname, phone=mask_phone(member.phone),
         store_id=member.store_id, level=LEVEL_LABELS.get(member.level, member.level),
-        lifecycle=stage.stage, lifecycle_reason=stage.reason, age=age,
+        lifecycle=stage.stage, lifecycle_reason=stage.reason, age=age, gender=member.gender,
         tags=[t.tag for t in tags], tag_evidence={t.tag: t.evidence or "" for t in tags},
         points=points_balance(session, member_id=member.id, as_of=today),
         points_expiring=expiring_points(session, member_id=member.id, as_of=today, within_days=60),

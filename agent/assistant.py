@@ -1,0 +1,82 @@
+"""The one entry point every channel calls: ``Assistant.reply(message, identity, session_id)``.
+
+Built once at start-up (database sessions, catalogue, checkpointer, engines) and shared by turns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+import tools  # noqa: F401 - registers every tool
+from agent.graph import TurnContext, build_graph, user_message
+from agent.nlu import Catalogue
+from agent.offline import OfflineEngine
+from store.models import Product
+from tools.context import Identity, ToolContext
+
+
+class Citation(BaseModel):
+    """A source a reply relies on."""
+
+    doc_id: str
+    title: str
+
+
+class Reply(BaseModel):
+    """What a turn returns to a channel (and ``ask --json`` prints)."""
+
+    reply: str
+    engine: str = Field(description="offline | llm")
+    tool_calls: list[dict[str, Any]]
+    citations: list[Citation]
+    pending_confirmation: dict[str, Any] | None
+    session_id: str
+
+
+def sqlite_checkpointer(path: Path) -> Any:
+    """A LangGraph SQLite checkpointer on ``path`` (created if missing)."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saver = SqliteSaver(sqlite3.connect(path, check_same_thread=False))
+    saver.setup()
+    return saver
+
+
+class Assistant:
+    """The assistant: one graph, two engines, the same tools and skills."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, checkpointer: Any,
+                 clock: Callable[[], datetime], llm: Any | None = None, knowledge: Any = None) -> None:
+        """Build the catalogue and the graph once."""
+        self.sessions = sessions
+        self.clock = clock
+        self.llm = llm
+        self.knowledge = knowledge
+        with sessions() as s:
+            rows = s.execute(select(Product.sku, Product.name, Product.aliases).where(Product.active)).all()
+        self.offline = OfflineEngine(Catalogue([(r.sku, r.name, r.aliases) for r in rows]))
+        self.graph = build_graph(checkpointer)
+
+    def reply(self, message: str, identity: Identity, session_id: str | None = None) -> Reply:
+        """Answer one message from ``identity`` in the session ``session_id`` (new if None)."""
+        sid = session_id or uuid.uuid4().hex
+        ctx = TurnContext(message=message, tools=ToolContext(identity=identity, sessions=self.sessions,
+                                                             now=self.clock(), knowledge=self.knowledge),
+                          offline=self.offline, llm=self.llm)
+        thread = f"{identity.role}:{identity.member_id or identity.staff_id}:{sid}"
+        state = self.graph.invoke({"messages": [user_message(message)]},
+                                  config={"configurable": {"thread_id": thread}}, context=ctx)
+        last = state["last"]
+        return Reply(reply=last["reply"], engine=last["engine"], tool_calls=last["tool_calls"],
+                     citations=[Citation(doc_id=c["doc_id"], title=c["title"]) for c in last["citations"]],
+                     pending_confirmation=last.get("pending"), session_id=sid)
