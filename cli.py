@@ -179,7 +179,15 @@ def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
     clock = make_clock(configured_today=settings.today,
                        demo_today=date.fromisoformat(demo_today) if demo_today else None)
     checkpointer = sqlite_checkpointer(settings.data_dir / "checkpoints.db")
-    return Assistant(make_session_factory(engine), checkpointer=checkpointer, clock=clock)
+    chat_model = None
+    if settings.engine == "llm":
+        from agent.llm import make_chat_model
+
+        chat_model = make_chat_model(base_url=settings.llm_base_url, api_key=settings.llm_api_key.get_secret_value(),
+                                     model=settings.llm_model, timeout=settings.llm_timeout,
+                                     max_retries=settings.llm_max_retries)
+    return Assistant(make_session_factory(engine), checkpointer=checkpointer, clock=clock, chat_model=chat_model,
+                     max_steps=settings.llm_max_steps)
 
 
 def _identity(assistant, role: str, store: str | None, member: str | None, staff: str | None,  # noqa: ANN001

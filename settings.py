@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +32,17 @@ class Settings(BaseSettings):
         default=None, description="the demo's 'today' (YYYY-MM-DD); default the real current date"
     )
     seed: int = Field(default=20240601, description="random seed of the demo data generator")
+
+    # --- the assistant's engine (LLM settings are used only when engine = "llm") ---
+    engine: Literal["offline", "llm"] = Field(
+        default="offline", description="offline: no model server (default); llm: an OpenAI-compatible endpoint"
+    )
+    llm_base_url: str | None = Field(default=None, description="e.g. https://api.deepseek.com/v1 or http://127.0.0.1:8000/v1")
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key of the endpoint")
+    llm_model: str = Field(default="gpt-4o-mini", description="model name at the endpoint")
+    llm_timeout: float = Field(default=20.0, description="seconds before a model call counts as failed")
+    llm_max_retries: int = Field(default=1, description="retries of a failed model call")
+    llm_max_steps: int = Field(default=6, description="tool-calling rounds per turn before giving up")
 
     def resolved_database_url(self) -> str:
         """The database URL to use: the configured one, or a SQLite file in the data directory."""

@@ -20,7 +20,7 @@ import tools  # noqa: F401 - registers every tool
 from agent.graph import TurnContext, build_graph, user_message
 from agent.nlu import Catalogue
 from agent.offline import OfflineEngine
-from store.models import Product
+from store.models import Product, Store
 from tools.context import Identity, ToolContext
 
 
@@ -56,15 +56,25 @@ class Assistant:
     """The assistant: one graph, two engines, the same tools and skills."""
 
     def __init__(self, sessions: sessionmaker[Session], *, checkpointer: Any,
-                 clock: Callable[[], datetime], llm: Any | None = None, knowledge: Any = None) -> None:
-        """Build the catalogue and the graph once."""
+                 clock: Callable[[], datetime], chat_model: Any | None = None, max_steps: int = 6,
+                 knowledge: Any = None) -> None:
+        """Build the catalogue, the engines and the graph once.
+
+        With ``chat_model`` (a LangChain chat model) the LLM engine answers, falling back to the
+        offline engine on any failure; without it the offline engine answers.
+        """
         self.sessions = sessions
         self.clock = clock
-        self.llm = llm
         self.knowledge = knowledge
         with sessions() as s:
             rows = s.execute(select(Product.sku, Product.name, Product.aliases).where(Product.active)).all()
+            stores = dict(s.execute(select(Store.id, Store.name)).all())
         self.offline = OfflineEngine(Catalogue([(r.sku, r.name, r.aliases) for r in rows]))
+        self.llm = None
+        if chat_model is not None:
+            from agent.llm import LLMEngine
+
+            self.llm = LLMEngine(chat_model, self.offline, store_names=stores, max_steps=max_steps)
         self.graph = build_graph(checkpointer)
 
     def reply(self, message: str, identity: Identity, session_id: str | None = None) -> Reply:

@@ -37,6 +37,15 @@ class Turn:
     intent: str = "unknown"
 
 
+def propose_write(run: SkillRun, tool: str, args: dict[str, Any], memory: dict[str, Any]) -> Turn:
+    """Validate a WRITE and ask for confirmation; nothing changes until the person says yes."""
+    clean, summary = preview_write(run.ctx, tool, args)
+    run.calls.append({"name": f"preview:{tool}", "args": clean})
+    pending = {"tool": tool, "args": clean, "summary": summary, "key": uuid.uuid4().hex}
+    return Turn(render("replies/confirm.j2", summary=summary), calls=run.calls, pending=pending,
+                memory=memory, intent=f"propose:{tool}")
+
+
 def _help(role: str) -> str:
     return render(f"replies/help_{role}.j2")
 
@@ -94,11 +103,7 @@ class OfflineEngine:
 
     # --- writes -------------------------------------------------------------------------------
     def _propose(self, run: SkillRun, tool: str, args: dict[str, Any], memory: dict[str, Any]) -> Turn:
-        clean, summary = preview_write(run.ctx, tool, args)
-        run.calls.append({"name": f"preview:{tool}", "args": clean})
-        pending = {"tool": tool, "args": clean, "summary": summary, "key": uuid.uuid4().hex}
-        return Turn(render("replies/confirm.j2", summary=summary), calls=run.calls, pending=pending,
-                    memory=memory, intent=f"propose:{tool}")
+        return propose_write(run, tool, args, memory)
 
     def _execute(self, run: SkillRun, pending: dict[str, Any], memory: dict[str, Any]) -> Turn:
         outcome = call_tool(run.ctx, pending["tool"], pending["args"], confirmed=True,

@@ -37,3 +37,11 @@ def render(name: str, /, **values: Any) -> str:
     if unused or missing:
         raise PromptError(f"{name}: missing {sorted(missing)}, unused {sorted(unused)}")
     return _env.get_template(name).render(**values).strip()
+
+
+def text(name: str, /) -> str:
+    """A plain prompt file (no variables), e.g. ``system/owner.md``."""
+    path = PROMPTS_DIR / name
+    if not path.is_file():
+        raise PromptError(f"no prompt file {name!r} in {PROMPTS_DIR}")
+    return path.read_text(encoding="utf-8").strip()
