@@ -262,5 +262,65 @@ def _chat_loop(assistant, identity) -> None:  # noqa: ANN001
                       highlight=False, markup=False)
 
 
+# --- evals ---------------------------------------------------------------------------------------
+EVAL_TODAY = date(2026, 12, 10)  # the suite's expectations (e.g. points expiring 2026-12-31) assume it
+
+
+@app.command("eval")
+def eval_(
+    ctx: typer.Context,
+    engine_name: Annotated[str, typer.Option("--engine", help="offline | llm (uses the STORE_ASSISTANT_LLM_* settings)")] = "offline",
+    only: Annotated[str | None, typer.Option("--only", help="regex on case ids, e.g. '^adv-'")] = None,
+    min_pass: Annotated[float, typer.Option("--min-pass", help="fail below this pass rate")] = 0.95,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write a JSON report here")] = None,
+) -> None:
+    """Run the agent eval suite (evals/suites/agent.yaml) and print a table per role and skill."""
+    from agent.assistant import Assistant, sqlite_checkpointer
+    from agent.clock import make_clock
+    from evals.agent_eval import latency, run_suite, summary_rows
+    from store.db import make_engine
+
+    settings = _settings(ctx)
+    demo_db = settings.data_dir / "eval" / f"demo-{settings.seed}-{EVAL_TODAY}.db"
+    if not demo_db.exists():
+        demo_db.parent.mkdir(parents=True, exist_ok=True)
+        building = demo_db.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        _seed_with_progress(settings, make_engine(f"sqlite:///{building}"), EVAL_TODAY, settings.seed)
+        building.rename(demo_db)
+    chat_model = None
+    if engine_name == "llm":
+        from agent.llm import make_chat_model
+
+        chat_model = make_chat_model(base_url=settings.llm_base_url, api_key=settings.llm_api_key.get_secret_value(),
+                                     model=settings.llm_model, timeout=settings.llm_timeout,
+                                     max_retries=settings.llm_max_retries)
+
+    def make_assistant(factory, work: Path):  # noqa: ANN001, ANN202
+        return Assistant(factory, checkpointer=sqlite_checkpointer(work / "ck.db"), chat_model=chat_model,
+                         clock=make_clock(configured_today=None, demo_today=EVAL_TODAY),
+                         max_steps=settings.llm_max_steps)
+
+    results = run_suite(demo_db, make_assistant, only=only)
+    table = Table("角色 role", "技能 skill", "用例 cases", "通过 passed", "通过率 rate", title=f"Agent eval · {engine_name}")
+    for role, skill, n, ok in summary_rows(results):
+        table.add_row(role, skill, str(n), str(ok), f"{ok / n:.0%}")
+    console.print(table)
+    total, passed = len(results), sum(r.passed for r in results)
+    adv = [r for r in results if r.adversarial]
+    p50, p95 = latency(results)
+    console.print(f"总计 {passed}/{total} 通过（{passed / max(total, 1):.1%}）；对抗用例 {sum(r.passed for r in adv)}/{len(adv)}；"
+                  f"每轮延迟 p50 {p50:.0f} ms，p95 {p95:.0f} ms", highlight=False)
+    for r in results:
+        if not r.passed:
+            console.print(f"✗ {r.id}: {'; '.join(r.failures)}", highlight=False, markup=False)
+    if json_out:
+        json_out.write_text(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=1), encoding="utf-8")
+    rate = passed / max(total, 1)
+    if rate < min_pass or any(not r.passed for r in adv):
+        err.print(f"未达标：通过率 {rate:.1%} < {min_pass:.0%}，或有对抗用例失败。")
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

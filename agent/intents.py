@@ -14,7 +14,7 @@ CHANGE_QTY = re.compile(r"(改成|换成|改为|要|来)\s*\S{0,3}\s*[盒份个�
 RULES: tuple[tuple[str, frozenset[str], str], ...] = (
     # (intent, roles, pattern); the first rule whose role and pattern match wins.
     ("live_script", frozenset({"owner"}), r"直播.{0,12}(脚本|稿|流程|策划|方案|怎么播|准备|安排)|(脚本|流程).{0,6}直播"),
-    ("trigger_post", frozenset({"owner"}), r"(积分.{0,6}(过期|到期)|沉睡|唤醒|好久没来|浏览.{0,4}没买|加购|购物车|没付款|复购|回购).{0,20}(会员|顾客|人|提醒|通知|消息|帖|文案|发)"),
+    ("trigger_post", frozenset({"owner"}), r"(积分.{0,6}(过期|到期)|沉睡|好久没来|浏览.{0,4}没买|加购|购物车|没付款|复购|回购).*(发|写|提醒|通知|推送|文案|帖|消息)|唤醒.{0,10}(会员|顾客)"),
     ("group_post", frozenset({"owner"}), r"(接龙|团购|社群|群).{0,10}(帖|文案|公告|通知|草稿|推文|消息)|(写|发|开|草拟|生成|弄|出).{0,6}(接龙|团购|群公告|帖子)"),
     ("mark_picked_up", frozenset({"owner", "clerk"}), r"\d{6}.{0,6}(已取|已经取|核销|取走|拿走|取货了|提走)|(核销|确认取货).{0,6}\d{6}"),
     ("pickup_lookup", frozenset({"owner", "clerk"}), r"(取货码|取件码|提货码|自提码)|^\s*\d{6}\s*$"),

@@ -1,1 +1,1 @@
-"""evals."""
+"""Eval suites (data), runners, scorers and reports."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -101,6 +102,8 @@ def group_buy_details(ctx: ToolContext, group_buy_id: str) -> GroupBuyDetails:
 
 
 def _preview_join(ctx: ToolContext, group_buy_id: str, qty: int) -> str:
+    if not 1 <= qty <= 20:
+        raise ToolError("每人每次接龙 1–20 份", f"qty {qty} out of range")
     with ctx.sessions() as s:
         gb = _in_store(ctx, s, group_buy_id)
         if gb.status != "open" or ctx.now >= gb.cutoff_at:
@@ -125,7 +128,7 @@ class JoinDone(BaseModel):
 
 
 @store_tool(roles={"shopper"}, access=Access.WRITE, preview=_preview_join)
-def join_group_buy(ctx: ToolContext, group_buy_id: str, qty: int,
+def join_group_buy(ctx: ToolContext, group_buy_id: str, qty: Annotated[int, Field(ge=1, le=20)],
                    idempotency_key: str | None = None) -> JoinDone:
     """Join a group buy (接龙下单) with a quantity, or change one's quantity. Needs confirmation.
 

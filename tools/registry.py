@@ -71,7 +71,7 @@ def _doc_parts(doc: str) -> tuple[str, dict[str, str]]:
 
 
 def _args_model(func: Callable[..., Any]) -> type[BaseModel]:
-    hints = get_type_hints(func)
+    hints = get_type_hints(func, include_extras=True)
     _, docs = _doc_parts(func.__doc__ or "")
     fields: dict[str, Any] = {}
     for name, param in list(inspect.signature(func).parameters.items())[1:]:  # skip ctx
@@ -125,8 +125,23 @@ def _validated(tool: ToolDef, args: dict[str, Any]) -> dict[str, Any]:
     try:
         return tool.args_model.model_validate(args or {}).model_dump()
     except ValidationError as exc:
-        fields = "、".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
-        raise ToolError(f"参数有误：{fields or '格式不对'}", f"invalid arguments for {tool.name}: {exc}") from exc
+        raise ToolError("参数有误：" + "；".join(_explain(e) for e in exc.errors()),
+                        f"invalid arguments for {tool.name}: {exc}") from exc
+
+
+def _explain(error: Any) -> str:
+    name = ".".join(str(x) for x in error.get("loc", ())) or "参数"
+    limits = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind == "less_than_equal":
+        return f"{name} 不能大于 {limits.get('le')}"
+    if kind == "greater_than_equal":
+        return f"{name} 不能小于 {limits.get('ge')}"
+    if kind == "missing":
+        return f"缺少 {name}"
+    if kind == "extra_forbidden":
+        return f"不认识的参数 {name}"
+    return f"{name} 格式不对"
 
 
 def call_tool(ctx: ToolContext, name: str, args: dict[str, Any] | None = None, *,
