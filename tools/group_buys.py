@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
