@@ -152,6 +152,7 @@ def demo(ctx: typer.Context) -> None:
     for note in notes:
         console.print(f"• {note}", highlight=False, markup=False)
     console.print(f"数据库：{settings.resolved_database_url()}")
+    _ensure_demo_knowledge_base(settings)
     if sys.stdin.isatty():
         assistant = _assistant(settings)
         _chat_loop(assistant, _identity(assistant, "owner", "S001", None, None))
@@ -187,7 +188,19 @@ def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
                                      model=settings.llm_model, timeout=settings.llm_timeout,
                                      max_retries=settings.llm_max_retries)
     return Assistant(make_session_factory(engine), checkpointer=checkpointer, clock=clock, chat_model=chat_model,
-                     max_steps=settings.llm_max_steps)
+                     max_steps=settings.llm_max_steps, knowledge=_knowledge_or_none(settings))
+
+
+def _knowledge_or_none(settings: Settings):  # noqa: ANN202 - knowledge.KnowledgeBase | None
+    """The knowledge base when one has been built (``kb ingest`` or ``demo``), else None."""
+    kb_dir = settings.resolved_kb_dir()
+    if not kb_dir.exists() or not any(kb_dir.iterdir()):
+        return None
+    from knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.open(kb_dir, chroma_url=settings.chroma_url, embedder=settings.kb_embedder,
+                            allow_download=settings.kb_allow_download)
+    return None if kb.is_empty() else kb
 
 
 def _identity(assistant, role: str, store: str | None, member: str | None, staff: str | None,  # noqa: ANN001
@@ -296,10 +309,18 @@ def eval_(
                                      model=settings.llm_model, timeout=settings.llm_timeout,
                                      max_retries=settings.llm_max_retries)
 
+    from knowledge import KnowledgeBase
+
+    kb_dir = settings.data_dir / "eval" / "kb"
+    kb = KnowledgeBase.open(kb_dir, embedder=settings.kb_embedder, allow_download=settings.kb_allow_download)
+    if kb.is_empty():
+        console.print("建立评测用知识库（knowledge/demo_docs）……")
+        kb.ingest(Path(__file__).resolve().parent / "knowledge" / "demo_docs")
+
     def make_assistant(factory, work: Path):  # noqa: ANN001, ANN202
         return Assistant(factory, checkpointer=sqlite_checkpointer(work / "ck.db"), chat_model=chat_model,
                          clock=make_clock(configured_today=None, demo_today=EVAL_TODAY),
-                         max_steps=settings.llm_max_steps)
+                         max_steps=settings.llm_max_steps, knowledge=kb)
 
     results = run_suite(demo_db, make_assistant, only=only)
     table = Table("角色 role", "技能 skill", "用例 cases", "通过 passed", "通过率 rate", title=f"Agent eval · {engine_name}")
@@ -321,6 +342,109 @@ def eval_(
         err.print(f"未达标：通过率 {rate:.1%} < {min_pass:.0%}，或有对抗用例失败。")
         raise typer.Exit(1)
 
+# --- the product knowledge base: kb ingest / search / stats ---------------------------------------
+kb_app = typer.Typer(help="商品知识库：导入文档、检索（带出处）、统计。", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+DEMO_DOCS = Path(__file__).resolve().parent / "knowledge" / "demo_docs"
+
+
+def _knowledge_base(settings: Settings):  # noqa: ANN202 - knowledge.KnowledgeBase
+    """Open the knowledge base once: embedder, Chroma client (embedded or server), keyword index."""
+    from knowledge import KnowledgeBase
+    from knowledge.hybrid import Relevance
+
+    threshold = settings.kb_min_relevance
+    relevance = Relevance(threshold, threshold, float("inf")) if threshold is not None else None
+    return KnowledgeBase.open(settings.resolved_kb_dir(), chroma_url=settings.chroma_url,
+                              embedder=settings.kb_embedder, allow_download=settings.kb_allow_download,
+                              relevance=relevance)
+
+
+def _ensure_demo_knowledge_base(settings: Settings) -> None:
+    """Build the demo knowledge base from knowledge/demo_docs if the index is empty."""
+    kb = _knowledge_base(settings)
+    if kb.is_empty():
+        console.print("正在建立商品知识库（knowledge/demo_docs，首次约半分钟）…", highlight=False)
+        report = kb.ingest(DEMO_DOCS)
+        console.print(f"知识库已建立：{len(report.added)} 篇文档，{report.chunks_embedded} 个片段，"
+                      f"用时 {report.seconds:.1f} 秒。", highlight=False)
+    stats = kb.stats()
+    console.print(f"知识库：{stats.documents} 篇文档，{stats.chunks} 个片段（{stats.embedder}）。"
+                  '试试：store-assistant kb search "开了盖的牛奶能放几天" --store S001', highlight=False)
+
+
+@kb_app.command("ingest")
+def kb_ingest(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="folder or file: .md .txt .csv .xlsx .pdf .docx")],
+    store: Annotated[str | None, typer.Option("--store", help="store scope of documents that name none, e.g. S001")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Ingest documents incrementally (unchanged files are skipped; bad files reported, exit 1)."""
+    report = _knowledge_base(_settings(ctx)).ingest(path, scope=store or "all")
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        console.print(f"新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
+                      f"删除 {len(report.removed)}，失败 {len(report.failed)}；向量化 {report.chunks_embedded} 个片段，"
+                      f"用时 {report.seconds:.1f} 秒。", highlight=False, markup=False)
+        for file, reason in report.failed:
+            err.print(f"跳过 {file}：{reason}", highlight=False, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@kb_app.command("search")
+def kb_search(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help="a shopper's question")] = None,
+    store: Annotated[str | None, typer.Option("--store", help="include this store's own documents, e.g. S001")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="results per query")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="print a JSON list of results")] = False,
+    queries: Annotated[Path | None, typer.Option("--queries", help="file with one query a line: prints one JSON line per query")] = None,
+) -> None:
+    """Hybrid search (dense + BM25) with sources; without --json also prints a cited answer."""
+    if (query is None) == (queries is None):
+        err.print("请给出一个查询，或用 --queries FILE 给出查询文件（二选一）。")
+        raise typer.Exit(2)
+    kb = _knowledge_base(_settings(ctx))
+    if queries is not None:
+        lines = [line.strip() for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
+        from knowledge.hybrid import is_answerable
+
+        for q, hits in zip(lines, kb.search_many(lines, store=store, k=k), strict=True):
+            line = {"query": q, "results": [h.as_dict() for h in hits], "answerable": is_answerable(hits, kb.relevance)}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return
+    assert query is not None
+    hits = kb.search(query, store=store, k=k)
+    if as_json:
+        sys.stdout.write(json.dumps([h.as_dict() for h in hits], ensure_ascii=False) + "\n")
+        return
+    from knowledge import compose_answer
+
+    console.print(compose_answer(query, hits, relevance=kb.relevance).text, highlight=False, markup=False)
+    table = Table("#", "文档 doc", "章节 section", "得分 score", "内容 text", title=f"检索结果：{query}")
+    for i, h in enumerate(hits, start=1):
+        table.add_row(str(i), f"{h.chunk.doc_id} {h.chunk.title}", h.chunk.section, f"{h.score:.4f}", h.chunk.text[:60])
+    console.print(table)
+
+
+@kb_app.command("stats")
+def kb_stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Documents and chunks in the knowledge base, per store scope."""
+    stats = _knowledge_base(_settings(ctx)).stats()
+    if as_json:
+        sys.stdout.write(json.dumps(stats.as_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table("范围 scope", "文档 documents", "片段 chunks", title=f"知识库（{stats.embedder}，{stats.location}）")
+    for scope in sorted(set(stats.chunks_by_scope) | set(stats.documents_by_scope)):
+        table.add_row(scope, str(stats.documents_by_scope.get(scope, 0)), str(stats.chunks_by_scope.get(scope, 0)))
+    table.add_row("合计", str(stats.documents), str(stats.chunks))
+    console.print(table)
 
 if __name__ == "__main__":
     app()

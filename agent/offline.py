@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.intents import CHANGE_QTY, FOLLOW_UP, NO, OUT_OF_SCOPE, YES, route
 from agent.nlu import Catalogue, Slots, extract
-from agent.skills.answers import NO_ANSWER, product_answer
+from agent.skills.answers import NO_ANSWER, knowledge_answer, product_answer
 from agent.skills.base import SkillRun
 from agent.skills.counter import clerk_brief
 from agent.skills.live import live_script
@@ -23,6 +23,7 @@ from tools.errors import ToolError
 from tools.registry import call_tool, preview_write
 
 QTY_UNITS = "盒份个斤箱袋瓶包罐只杯件"
+QUESTION = re.compile(r"[？?]|吗|呢|怎么|什么|几点|多久|多少|能不能|可以|可不可以|是否|有没有|哪|如何|规则|政策")
 
 
 @dataclass
@@ -120,6 +121,13 @@ class OfflineEngine:
         return Turn(_help(run.ctx.identity.role))
 
     def _do_unknown(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
+        if QUESTION.search(text):
+            answer = knowledge_answer(run, text)
+            if answer is not None and answer.answered:
+                return Turn(render("replies/product_answer.j2", a=answer), citations=answer.citations,
+                            intent="knowledge_qa")
+            if answer is not None:
+                return Turn(NO_ANSWER + "。", intent="knowledge_qa")
         reason = ""
         if re.search(r"多少钱|价格|有货|甜不甜|好吃|新鲜|怎么卖|有没有", text):
             reason = "本店没有找到您说的商品，不乱报价格"
@@ -180,15 +188,25 @@ class OfflineEngine:
 
     def _do_group_buys(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         items = run.call("list_group_buys", status="open")["items"]
-        note = "\n接龙规则：当晚 22:00 截单，次日 15:00–21:00 到店凭取货码自提。" if "截单" in text or "几点" in text else ""
-        return Turn(render("replies/group_buys.j2", items=items) + note)
+        listing = render("replies/group_buys.j2", items=items)
+        if re.search(r"截单|几点|规则|怎么|取货|自提|退", text):
+            rules = knowledge_answer(run, text)
+            if rules is not None and rules.answered:
+                return Turn(render("replies/product_answer.j2", a=rules) + "\n\n" + listing,
+                            citations=rules.citations)
+        return Turn(listing)
 
     def _do_my_orders(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         return Turn(render("replies/my_orders.j2", orders=run.call("my_orders", limit=5)["orders"]))
 
     def _do_my_account(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         acct = run.call("my_account")
-        return Turn(render("replies/my_account.j2", p=acct["profile"], coupons=acct["coupons"]))
+        mine = render("replies/my_account.j2", p=acct["profile"], coupons=acct["coupons"])
+        if re.search(r"怎么用|规则|怎么算|怎么积|有效期|怎么抵|能抵|升级|怎么才能", text):
+            rules = knowledge_answer(run, text)
+            if rules is not None and rules.answered:
+                return Turn(render("replies/product_answer.j2", a=rules) + "\n\n" + mine, citations=rules.citations)
+        return Turn(mine)
 
     def _do_segments(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         seg = run.call("member_segments", tag=slots.tag, lifecycle=slots.lifecycle)

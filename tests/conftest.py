@@ -135,3 +135,22 @@ def demo_copy_factory(demo_path: Path, tmp_path: Path) -> Iterator[sessionmaker[
     eng = make_engine(f"sqlite:///{target}")
     yield make_session_factory(eng)
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A knowledge base built once from knowledge/demo_docs (shared by xdist workers; read-only)."""
+    import fcntl
+
+    from knowledge import KnowledgeBase
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = root / "demo-kb"
+    with open(root / "demo-kb.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (path / "ready").exists():
+            kb = KnowledgeBase.open(path)
+            kb.ingest(Path(__file__).resolve().parents[1] / "knowledge" / "demo_docs")
+            (path / "ready").write_text("ok")
+    return path

@@ -10,6 +10,7 @@ from pathlib import Path
 from agent.assistant import Assistant, sqlite_checkpointer
 from agent.clock import make_clock
 from evals.agent_eval import grade, load_suite, run_suite
+from knowledge import KnowledgeBase
 from tests.conftest import DEMO_TODAY
 
 MIN_PASS = 0.95
@@ -30,9 +31,11 @@ def test_grader_can_fail():
     assert len(grade(case, [R()], writes=1)) == 4  # missing fact, leaked phone, tool not called, unconfirmed write
 
 
-def test_offline_engine_passes_the_suite(demo_path: Path):
+def test_offline_engine_passes_the_suite(demo_path: Path, demo_kb_dir: Path):
+    kb = KnowledgeBase.open(demo_kb_dir)
+
     def make(factory, work: Path) -> Assistant:
-        return Assistant(factory, checkpointer=sqlite_checkpointer(work / "ck.db"),
+        return Assistant(factory, checkpointer=sqlite_checkpointer(work / "ck.db"), knowledge=kb,
                          clock=make_clock(configured_today=None, demo_today=DEMO_TODAY))
 
     results = run_suite(demo_path, make)

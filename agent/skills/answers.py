@@ -33,13 +33,32 @@ class ProductAnswer(BaseModel):
     citations: list[dict[str, str]]
 
 
+def knowledge_answer(run: SkillRun, question: str) -> ProductAnswer | None:
+    """The knowledge base's cited answer, or None when no knowledge base is configured."""
+    if run.ctx.knowledge is None:
+        return None
+    kb = run.call("search_knowledge", question=question)
+    if not kb["answered"]:
+        return ProductAnswer(answered=False, text=NO_ANSWER, citations=[])
+    text = kb["text"].split("\n来源：", 1)[0].strip()
+    for src in kb["sources"]:
+        n = run.cite(src["doc_id"], src["title"], src["section"])
+        text = text.replace(f"[{src['number']}]", f"[{n}]")
+    return ProductAnswer(answered=True, text=text, citations=run.citations)
+
+
 def product_answer(run: SkillRun, question: str, skus: list[str]) -> ProductAnswer:
-    """Answer about the products mentioned, from their facts, price and stock; cite every source."""
-    parts: list[str] = []
-    for sku in skus[:2]:
-        p = run.call("product_details", sku=sku)
+    """Answer about the products mentioned: from the knowledge base when there is one, else from
+    their facts; price and stock from the tools; every source cited."""
+    wanted = [fact_re for q_re, fact_re in ASPECTS if re.search(q_re, question)]
+    details = [run.call("product_details", sku=sku) for sku in skus[:2]]
+    matched = any(re.search(w, f) for p in details for f in p["facts"].split("；") for w in wanted)
+    asks_numbers = re.search(PRICE_WORDS + "|" + STOCK_WORDS, question)
+    kb = knowledge_answer(run, question) if not matched and not asks_numbers else None
+    parts: list[str] = [kb.text] if kb and kb.answered else []
+    for p in [] if parts else details:
+        sku = p["sku"]
         facts = [f for f in p["facts"].split("；") if f]
-        wanted = [fact_re for q_re, fact_re in ASPECTS if re.search(q_re, question)]
         picked = [f for f in facts if any(re.search(w, f) for w in wanted)] if wanted else facts
         n = run.cite(f"product:{sku}", f"商品资料：{p['name']}", "商品信息")
         if picked:
@@ -47,6 +66,7 @@ def product_answer(run: SkillRun, question: str, skus: list[str]) -> ProductAnsw
         if re.search(PRICE_WORDS, question) or not wanted:
             offer = f"，{p['live_offer']}" if p["live_offer"] else ""
             parts.append(f"{p['name']}店里价 {p['price']} 元/{p['spec']}{offer}。[{n}]")
+    for sku in skus[:2]:
         if re.search(STOCK_WORDS, question):
             s = run.call("check_stock", sku=sku)
             if s["on_hand"] is not None:
