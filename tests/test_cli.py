@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from cli import app
 from store.importing import SAMPLES_DIR
 
+pytest_plugins = ("tests.kb_support",)  # the knowledge-base fixtures
+
 runner = CliRunner()
 
 
@@ -33,11 +35,14 @@ def test_stats_json_counts_every_entity(demo_db_url: str) -> None:
     assert set(counts) >= {"members", "orders", "group_buys", "inventory", "weather_days", "coupons"}
 
 
-def test_demo_summarises_without_reseeding(demo_db_url: str) -> None:
+def test_demo_summarises_without_reseeding(demo_db_url: str, kb_demo_dir: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORE_ASSISTANT_KB_DIR", str(kb_demo_dir))  # built once per run, not by each demo
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "邻里优选·翠苑店" in result.stdout and "生成" not in result.stdout
     assert "进行中的接龙：S001 云南高原蓝莓" in result.stdout and "计划中的直播：S001" in result.stdout
+    assert "知识库：29 篇文档" in result.stdout and "kb search" in result.stdout
     again = runner.invoke(app, ["seed"])
     assert again.exit_code == 0 and "未重复生成" in again.stdout
 
