@@ -167,7 +167,7 @@ Role = typer.Option(..., "--role", help="owner | clerk | shopper")
 
 def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
     """Build the assistant once: database, catalogue, checkpointer, engines."""
-    from agent.assistant import Assistant, sqlite_checkpointer
+    from agent.assistant import Assistant, checkpointer_for
     from agent.clock import make_clock
     from store.db import make_session_factory
     from store.demo.seed import is_seeded, seed_info
@@ -179,7 +179,7 @@ def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
     demo_today = seed_info(engine).get("demo_today")
     clock = make_clock(configured_today=settings.today,
                        demo_today=date.fromisoformat(demo_today) if demo_today else None)
-    checkpointer = sqlite_checkpointer(settings.data_dir / "checkpoints.db")
+    checkpointer = checkpointer_for(settings.resolved_database_url(), settings.data_dir)
     chat_model = None
     if settings.engine == "llm":
         from agent.llm import make_chat_model

@@ -52,6 +52,31 @@ def sqlite_checkpointer(path: Path) -> Any:
     return saver
 
 
+def postgres_checkpointer(database_url: str) -> Any:
+    """A LangGraph PostgreSQL checkpointer on the store's database (tables created if missing).
+
+    ``database_url`` is the SQLAlchemy URL (``postgresql+psycopg://…``); the saver gets a small
+    psycopg connection pool of its own.
+    """
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    conninfo = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True,
+                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+    saver = PostgresSaver(pool)  # type: ignore[arg-type]
+    saver.setup()
+    return saver
+
+
+def checkpointer_for(database_url: str, data_dir: Path) -> Any:
+    """PostgreSQL checkpoints when the store's database is PostgreSQL, else a SQLite file."""
+    if database_url.startswith("postgresql"):
+        return postgres_checkpointer(database_url)
+    return sqlite_checkpointer(data_dir / "checkpoints.db")
+
+
 class Assistant:
     """The assistant: one graph, two engines, the same tools and skills."""
 

@@ -161,8 +161,21 @@ def seed_demo(engine: Engine, *, today: date, seed: int, progress: Progress | No
             if name == "staff":
                 for store_id, owner_id in owners.items():
                     conn.execute(update(StoreModel).where(StoreModel.id == store_id).values(owner_id=owner_id))
+        _advance_sequences(conn)
     counts = {t: len(data[t]) for t in TABLE_ORDER}
     return SeedSummary(today=today, seed=seed, counts=counts, seconds=time_since(started))
+
+
+def _advance_sequences(conn: Connection) -> None:
+    """On PostgreSQL, move each integer id sequence past the explicit ids the seed wrote."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in Base.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1 and pk[0].autoincrement is not False and pk[0].type.python_type is int:
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)")
 
 
 def _refresh_tags(conn: Connection, today: date) -> None:
