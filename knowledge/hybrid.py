@@ -105,7 +105,8 @@ class HybridSearcher:
                    else np.zeros((len(queries), 0), dtype=np.float32))
         results = []
         for query, vector in zip(queries, vectors, strict=True):
-            dense = self.index.query(vector, scopes, n) if mode != "bm25" else []
+            dense = ([(self._chunks[self._by_id[cid]], sim) for cid, sim in self.index.query(vector, scopes, n)
+                      if cid in self._by_id] if mode != "bm25" else [])
             keyword = ([(self._chunks[i], s) for i, s in bm25.top(tokenizer.query_tokens(query), scopes, n)]
                        if mode != "dense" else [])
             results.append(self._fuse(dense, keyword, k))

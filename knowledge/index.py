@@ -165,21 +165,19 @@ class ChunkIndex:
                 return
             offset += _PAGE
 
-    def query(self, vector: np.ndarray, scopes: Sequence[str], n: int) -> list[tuple[Chunk, float]]:
-        """The ``n`` nearest chunks over the given scopes, as (chunk, cosine similarity), best first."""
-        found: list[tuple[Chunk, float]] = []
+    def query(self, vector: np.ndarray, scopes: Sequence[str], n: int) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunk ids over the given scopes with their cosine similarity, best first.
+
+        Only ids and distances travel: the searcher already holds every chunk in memory.
+        """
+        found: list[tuple[str, float]] = []
         for scope in scopes:
             col = self._collection(scope, create=False)
             if col is None:
                 continue
-            size = col.count()
-            if size == 0:
-                continue
-            res = col.query(query_embeddings=[vector], n_results=min(n, size),
-                            include=["documents", "metadatas", "distances"])
-            for cid, text, meta, dist in zip(res["ids"][0], (res["documents"] or [[]])[0],
-                                             (res["metadatas"] or [[]])[0], (res["distances"] or [[]])[0],
-                                             strict=True):
-                found.append((chunk_from_record(cid, text or "", dict(meta)), 1.0 - float(dist)))
+            # no count() first: a round trip per query, and chromadb caps n_results itself
+            res = col.query(query_embeddings=[vector], n_results=n, include=["distances"])
+            found.extend((cid, 1.0 - float(dist))
+                         for cid, dist in zip(res["ids"][0], (res["distances"] or [[]])[0], strict=True))
         found.sort(key=lambda pair: -pair[1])
         return found[:n]
