@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test install lint bench-baskets clean
+.PHONY: run test install lint bench-baskets bench-agent clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy store cli.py settings.py
+
+bench-agent: $(STAMP)
+	$(BIN)/python -m benchmarks.agent_latency
 
 bench-baskets: $(STAMP)
 	$(BIN)/python -m benchmarks.baskets

@@ -47,7 +47,11 @@ def sqlite_checkpointer(path: Path) -> Any:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    saver = SqliteSaver(sqlite3.connect(path, check_same_thread=False))
+    conn = sqlite3.connect(path, check_same_thread=False)
+    # WAL + NORMAL: a turn writes several checkpoints; without this each one waits for an fsync.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    saver = SqliteSaver(conn)
     saver.setup()
     return saver
 
@@ -110,7 +114,8 @@ class Assistant:
                           offline=self.offline, llm=self.llm)
         thread = f"{identity.role}:{identity.member_id or identity.staff_id}:{sid}"
         state = self.graph.invoke({"messages": [user_message(message)]},
-                                  config={"configurable": {"thread_id": thread}}, context=ctx)
+                                  config={"configurable": {"thread_id": thread}}, context=ctx,
+                                  durability="exit")  # one checkpoint write per turn
         last = state["last"]
         return Reply(reply=last["reply"], engine=last["engine"], tool_calls=last["tool_calls"],
                      citations=[Citation(doc_id=c["doc_id"], title=c["title"]) for c in last["citations"]],
