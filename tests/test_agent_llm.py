@@ -123,3 +123,35 @@ def test_phone_numbers_in_model_text_are_masked(demo_factory, tmp_path):
         a = make_assistant(demo_factory, tmp_path, server)
         r = a.reply("张婷电话多少", who(a, "owner", store_id="S001"))
     assert "13800000002" not in r.reply and "138****0002" in r.reply
+
+
+def test_skills_are_tools_and_their_facts_reach_the_model(demo_factory, tmp_path):
+    def has_script_facts(body) -> None:
+        result = json.loads(next(m["content"] for m in body["messages"] if m["role"] == "tool"))
+        assert result["run_sheet"][0]["at"] == "20:00"
+        assert any("直播价 2 盒 29.9" in line for item in result["run_sheet"] for line in item["content"])
+        assert {s["tag"] for s in result["segments"]} >= {"健身人群", "有孩家庭"}
+
+    def owner_tools(body) -> None:
+        assert {"live_stream_script", "group_post_draft", "member_segments"} <= offered_tools(body)
+
+    script = [calls(("live_stream_script", {"skus": ["P1001", "P1002"], "start": "2026-12-10 20:00"}),
+                    expect=owner_tools),
+              text("今晚 20:00 开播：蓝莓直播价 2 盒 29.9 元……", expect=has_script_facts)]
+    with ScriptedOpenAI(script) as server:
+        a = make_assistant(demo_factory, tmp_path, server)
+        r = a.reply("帮我写今晚8点的直播脚本，卖蓝莓和甜瓜", who(a, "owner", store_id="S001"))
+    server.assert_finished()
+    assert r.engine == "llm" and r.tool_calls[0]["name"] == "live_stream_script"
+
+
+def test_clerk_is_not_offered_owner_skills(demo_factory, tmp_path):
+    def clerk_tools(body) -> None:
+        offered = offered_tools(body)
+        assert "counter_talking_points" in offered
+        assert not offered & {"live_stream_script", "group_post_draft", "member_segments", "marketing_audience"}
+
+    with ScriptedOpenAI([text("李阿姨您好！", expect=clerk_tools)]) as server:
+        a = make_assistant(demo_factory, tmp_path, server)
+        a.reply("M0001 来了", who(a, "clerk", store_id="S001"))
+    server.assert_finished()
