@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test install lint bench-baskets bench-agent clean
+.PHONY: run test install lint eval-kb bench-kb bench-baskets bench-agent clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ bench-agent: $(STAMP)
 
 bench-baskets: $(STAMP)
 	$(BIN)/python -m benchmarks.baskets
+
+eval-kb: $(STAMP)
+	$(BIN)/python -m evals.retrieval_eval --calibrate
+
+bench-kb: $(STAMP)
+	$(BIN)/python -m benchmarks.kb_latency
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

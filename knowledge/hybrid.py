@@ -65,7 +65,11 @@ class HybridSearcher:
         self.tokenizer: ChineseTokenizer | None = None
 
     def refresh(self) -> None:
-        """(Re)build the keyword index from every chunk in the dense index (after an ingest)."""
+        """(Re)build the in-memory chunk table and keyword index from the dense index.
+
+        Done lazily before the first search and after each ingest in this process; a long-running
+        process whose index another process changed calls it (or restarts) to see the change.
+        """
         self._chunks = [c for scope in self.index.scopes() for c in self.index.chunks(scope)]
         self._by_id = {c.chunk_id: i for i, c in enumerate(self._chunks)}
         words = {c.title for c in self._chunks} | {a for c in self._chunks for a in c.aliases}
