@@ -78,7 +78,8 @@ def discover(path: Path) -> tuple[list[Path], list[Path]]:
     """Supported files under ``path`` (or ``path`` itself) and the unsupported ones ignored."""
     if path.is_file():
         return [path], []
-    files, ignored = [], []
+    files: list[Path] = []
+    ignored: list[Path] = []
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
         rel = file.relative_to(path)
         if any(part.startswith(".") for part in rel.parts) or file.name.startswith("~$"):

@@ -101,8 +101,8 @@ class BM25Index:
         norm = k1 * (1 - b + b * lengths / avgdl) if self.size else lengths
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for term, (docs, tfs) in postings.items():
-            ids, tf = np.array(docs, dtype=np.int32), np.array(tfs, dtype=np.float32)
-            weight = (idf[term] if idf[term] >= 0 else floor) * tf * (k1 + 1) / (tf + norm[ids])
+            ids, freq = np.array(docs, dtype=np.int32), np.array(tfs, dtype=np.float32)
+            weight = (idf[term] if idf[term] >= 0 else floor) * freq * (k1 + 1) / (freq + norm[ids])
             self.postings[term] = (ids, weight.astype(np.float32))
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:

@@ -144,7 +144,8 @@ def _pdf_document(path: Path, root: Path | None, scope: str, updated: str) -> Do
         raise DocumentError(path, "PDF 已加密，无法读取")
     blocks = [Block(section=f"第 {n} 页", text=(page.extract_text() or "").strip())
               for n, page in enumerate(reader.pages, start=1)]
-    title = str((reader.metadata or {}).get("/Title") or "").strip() or path.stem
+    title = str(reader.metadata.get("/Title") or "").strip() if reader.metadata else ""
+    title = title or path.stem
     return Document(doc_id=_doc_id_for(path, root), title=title, source=str(path),
                     blocks=tuple(b for b in blocks if b.text), scope=scope, updated=updated)
 
