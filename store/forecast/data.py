@@ -1,0 +1,159 @@
+"""From the store database to the forecaster's long table, and its future exogenous values.
+
+A series is one store × one SKU (``unique_id`` ``S001/P1001``). Its ``y`` is the units sold per
+day by the order date, every channel except those excluded (restock advice leaves out
+``group_buy``, which is bought per 接龙 through the purchase list), cancelled and refunded orders
+left out. Days without a sale are 0. A series starts on the first day of the window, or on the
+product's launch day if it launched later (a new product has little history, not a run of zeros).
+
+Exogenous columns (known for the future): ``t_max`` and ``precip_mm`` of the store's city,
+``group_buy`` (a 接龙 of this SKU runs at this store that day) and ``live`` (the store streams that
+day). Static columns: ``store_id``, ``sku``, ``category``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.forecast.weather_providers import (
+    DailyWeather,
+    StaticWeatherProvider,
+    WeatherProvider,
+    weather_outlook,
+)
+from store.models import GroupBuy, LiveStream, Order, OrderLine, Product, Store
+from store.weather import get_weather
+
+STATIC_FEATURES = ["store_id", "sku", "category"]
+EXOG = ["t_max", "precip_mm", "group_buy", "live"]
+NOT_SOLD = ("cancelled", "refunded")
+
+
+@dataclass
+class DemandData:
+    """The long table of a store database, ready for :class:`GlobalForecaster`."""
+
+    history: pd.DataFrame  #: unique_id, ds, y, statics and exogenous columns
+    future: pd.DataFrame  #: unique_id, ds and the exogenous columns over the horizon
+    static_features: list[str]
+    weather: dict[str, list[DailyWeather]]  #: per city: history and outlook, by day
+
+
+def series_id(store_id: str, sku: str) -> str:
+    """The ``unique_id`` of a store × SKU series."""
+    return f"{store_id}/{sku}"
+
+
+def _daily_sales(session: Session, start: date, end: date, store_ids: Sequence[str],
+                 exclude_channels: Sequence[str]) -> pd.DataFrame:
+    day = func.date(Order.created_at)
+    stmt = (
+        select(Order.store_id, OrderLine.sku, day.label("ds"), func.sum(OrderLine.qty).label("y"))
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.created_at >= datetime.combine(start, time()),
+               Order.created_at < datetime.combine(end, time()),
+               Order.status.not_in(NOT_SOLD), Order.store_id.in_(store_ids))
+        .group_by(Order.store_id, OrderLine.sku, day)
+    )
+    if exclude_channels:
+        stmt = stmt.where(Order.channel.not_in(list(exclude_channels)))
+    sales = pd.DataFrame(session.execute(stmt).all(), columns=["store_id", "sku", "ds", "y"])
+    sales["ds"] = pd.to_datetime(sales["ds"])
+    return sales
+
+
+def _events(session: Session, start: date, end: date, store_ids: Sequence[str]) -> tuple[set, set]:
+    lo, hi = datetime.combine(start, time()), datetime.combine(end, time())
+    group_buys = {
+        (s, sku, pd.Timestamp(at.date()))
+        for s, sku, at in session.execute(
+            select(GroupBuy.store_id, GroupBuy.sku, GroupBuy.created_at).where(
+                GroupBuy.created_at >= lo, GroupBuy.created_at < hi,
+                GroupBuy.status != "cancelled", GroupBuy.store_id.in_(store_ids)))
+    }
+    lives = {
+        (s, pd.Timestamp(at.date()))
+        for s, at in session.execute(
+            select(LiveStream.store_id, LiveStream.starts_at).where(
+                LiveStream.starts_at >= lo, LiveStream.starts_at < hi,
+                LiveStream.store_id.in_(store_ids)))
+    }
+    return group_buys, lives
+
+
+def _frame(stores: dict[str, str], products: list[Product], first: date, last: date,
+           window_start: date) -> pd.DataFrame:
+    """One row per series and day from its start to ``last`` (inclusive)."""
+    parts = []
+    for store_id in stores:
+        for p in products:
+            begin = max(window_start, p.launched_on or window_start)
+            if begin > last:
+                continue
+            days = pd.date_range(max(begin, first), last, freq="D")
+            parts.append(pd.DataFrame({"store_id": store_id, "sku": p.sku, "category": p.category,
+                                       "ds": days}))
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(0, "unique_id", frame["store_id"] + "/" + frame["sku"])
+    return frame
+
+
+def _attach_exog(frame: pd.DataFrame, stores: dict[str, str], weather: dict[str, list[DailyWeather]],
+                 group_buys: set, lives: set) -> pd.DataFrame:
+    rows = [(store_id, pd.Timestamp(w.day), w.t_max, w.precip_mm)
+            for store_id, city in stores.items() for w in weather[city]]
+    wx = pd.DataFrame(rows, columns=["store_id", "ds", "t_max", "precip_mm"])
+    frame = frame.merge(wx, on=["store_id", "ds"], how="left")
+    keys = list(zip(frame["store_id"], frame["sku"], frame["ds"], strict=True))
+    frame["group_buy"] = np.array([k in group_buys for k in keys], dtype=np.float32)
+    frame["live"] = np.array([(k[0], k[2]) in lives for k in keys], dtype=np.float32)
+    return frame
+
+
+def demand_data(session: Session, *, today: date, provider: WeatherProvider, horizon: int = 14,
+                history_days: int = 365, store_ids: Sequence[str] | None = None,
+                exclude_channels: Sequence[str] = ()) -> DemandData:
+    """History up to yesterday and the exogenous outlook from ``today`` for ``horizon`` days.
+
+    Args:
+        today: the first forecast day; history ends the day before.
+        provider: weather for the horizon (history always comes from the database).
+        horizon: days ahead.
+        history_days: days of history before ``today``.
+        store_ids: stores to include; all by default.
+        exclude_channels: order channels left out of demand, e.g. ``("group_buy",)``.
+    """
+    stores = {s.id: s.city for s in session.scalars(select(Store).order_by(Store.id))
+              if store_ids is None or s.id in store_ids}
+    if not stores:
+        raise ValueError(f"没有找到门店：{list(store_ids or [])}")
+    products = list(session.scalars(select(Product).where(Product.active).order_by(Product.sku)))
+    start = today - timedelta(days=history_days)
+    end = today + timedelta(days=horizon - 1)
+    weather: dict[str, list[DailyWeather]] = {}
+    for city in sorted(set(stores.values())):
+        stored = [DailyWeather(r.day, r.t_max, r.t_min, r.precip_mm, r.condition)
+                  for r in get_weather(session, city=city, start=start, end=today - timedelta(days=1))
+                  if not r.is_forecast]
+        # Gaps in the observed history are filled like the future (climatology, persistence).
+        past = weather_outlook(StaticWeatherProvider(stored), city=city, start=start,
+                               end=today - timedelta(days=1), history=stored)
+        weather[city] = past + weather_outlook(provider, city=city, start=today, end=end, history=past)
+    group_buys, lives = _events(session, start, end + timedelta(days=1), list(stores))
+    sales = _daily_sales(session, start, today, list(stores), exclude_channels)
+    history = _frame(stores, products, start, today - timedelta(days=1), start)
+    history = history.merge(sales, on=["store_id", "sku", "ds"], how="left")
+    history["y"] = history["y"].fillna(0).astype(np.float32)
+    history = _attach_exog(history, stores, weather, group_buys, lives)
+    future = _frame(stores, products, today, end, start)
+    future = _attach_exog(future, stores, weather, group_buys, lives)
+    cols = ["unique_id", "ds", "y", *STATIC_FEATURES, *EXOG]
+    return DemandData(history=history[cols], future=future[["unique_id", "ds", *EXOG]],
+                      static_features=list(STATIC_FEATURES), weather=weather)
