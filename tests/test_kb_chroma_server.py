@@ -15,7 +15,7 @@ import pytest
 
 from knowledge import KnowledgeBase
 from knowledge.embedders import load_embedder
-from tests.kb_support import CountingEmbedder
+from tests.kb_helpers import CountingEmbedder
 
 
 def _chroma_executable() -> str | None:

@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.documents import load_document
 from store.demo.canonical import PRODUCTS
-from tests.kb_support import DEMO_DOCS
+from tests.kb_helpers import DEMO_DOCS
 
 pytest_plugins = ("tests.kb_support",)  # the knowledge-base fixtures
 

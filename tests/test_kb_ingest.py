@@ -11,7 +11,7 @@ import pytest
 
 from knowledge import KnowledgeBase
 from knowledge.embedders import load_embedder
-from tests.kb_support import CountingEmbedder
+from tests.kb_helpers import CountingEmbedder
 
 pytest_plugins = ("tests.kb_support",)  # the knowledge-base fixtures
 

@@ -11,7 +11,7 @@ import pytest
 from knowledge import NO_ANSWER, KnowledgeBase
 from knowledge.answer import ANSWER_INTRO
 from knowledge.keyword import BM25Index
-from tests.kb_support import DEMO_DOCS, CachedEmbedder
+from tests.kb_helpers import DEMO_DOCS, CachedEmbedder
 
 pytest_plugins = ("tests.kb_support",)  # the knowledge-base fixtures
 
