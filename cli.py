@@ -194,12 +194,9 @@ def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
 def _knowledge_or_none(settings: Settings):  # noqa: ANN202 - knowledge.KnowledgeBase | None
     """The knowledge base when one has been built (``kb ingest`` or ``demo``), else None."""
     kb_dir = settings.resolved_kb_dir()
-    if not kb_dir.exists() or not any(kb_dir.iterdir()):
+    if settings.chroma_url is None and (not kb_dir.exists() or not any(kb_dir.iterdir())):
         return None
-    from knowledge import KnowledgeBase
-
-    kb = KnowledgeBase.open(kb_dir, chroma_url=settings.chroma_url, embedder=settings.kb_embedder,
-                            allow_download=settings.kb_allow_download)
+    kb = _knowledge_base(settings)
     return None if kb.is_empty() else kb
 
 
