@@ -443,5 +443,169 @@ def kb_stats(
     table.add_row("合计", str(stats.documents), str(stats.chunks))
     console.print(table)
 
+
+# --- forecasting: forecast backtest / restock / purchase-list ------------------------------------
+forecast_app = typer.Typer(help="需求预测：回测（本模型 vs 季节性朴素 vs AutoETS）。", no_args_is_help=True)
+app.add_typer(forecast_app, name="forecast")
+
+
+def _store_today(settings: Settings, engine) -> date:  # noqa: ANN001 - sqlalchemy Engine
+    """The demo's "today" when the database is the seeded demo, else the configured today."""
+    from store.demo.seed import seed_info
+
+    info = seed_info(engine)
+    return date.fromisoformat(info["demo_today"]) if "demo_today" in info else settings.resolved_today()
+
+
+def _seeded_engine(settings: Settings):  # noqa: ANN202 - sqlalchemy Engine
+    from store.demo.seed import is_seeded
+
+    engine = _engine(settings)
+    if not is_seeded(engine):
+        err.print("数据库还没有数据：请先运行 store-assistant seed（或 import）。")
+        raise typer.Exit(1)
+    return engine
+
+
+@forecast_app.command("backtest")
+def forecast_backtest(
+    ctx: typer.Context,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="long-format CSV; default: the store database")] = None,
+    id_col: Annotated[str, typer.Option(help="series column(s), e.g. id or Store,Dept")] = "unique_id",
+    date_col: Annotated[str, typer.Option(help="date column")] = "ds",
+    target_col: Annotated[str, typer.Option(help="target column")] = "y",
+    freq: Annotated[str, typer.Option(help="D (daily) or W (weekly)")] = "D",
+    horizon: Annotated[int, typer.Option(min=1, help="steps forecast from each cutoff")] = 14,
+    windows: Annotated[int, typer.Option(min=1, help="rolling windows (cutoffs)")] = 8,
+    step: Annotated[int | None, typer.Option(min=1, help="steps between cutoffs; default the horizon")] = None,
+    exog_col: Annotated[list[str] | None, typer.Option(help="CSV column known in advance (repeatable)")] = None,
+    no_holidays: Annotated[bool, typer.Option("--no-holidays", help="no Chinese holiday features")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Rolling-origin backtest: MASE, WAPE and P90 coverage of our model and two baselines."""
+    from store.forecast.model import ForecastConfig
+    from store.forecast.runs import backtest_csv, backtest_database
+
+    settings = _settings(ctx)
+    if freq not in ("D", "W"):
+        err.print(f"--freq 只能是 D 或 W：{freq}")
+        raise typer.Exit(2)
+    config = ForecastConfig(num_threads=settings.forecast_threads, holidays=not no_holidays)
+    try:
+        if csv_file is not None:
+            if not csv_file.is_file():
+                err.print(f"找不到文件：{csv_file}")
+                raise typer.Exit(2)
+            result = backtest_csv(csv_file, id_col=id_col, date_col=date_col, target_col=target_col,
+                                  freq=freq, horizon=horizon, n_windows=windows, step=step,
+                                  exog_cols=exog_col or [], config=config)
+            source = csv_file.name
+        else:
+            from store.db import make_session_factory
+
+            engine = _seeded_engine(settings)
+            today = _store_today(settings, engine)
+            result = backtest_database(make_session_factory(engine), today=today, horizon=horizon,
+                                       n_windows=windows, step=step, config=config)
+            source = f"门店数据库（今天 {today}）"
+    except ValueError as exc:
+        err.print(f"无法回测：{exc}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        sys.stdout.write(json.dumps({"source": source, **result.to_json()}, ensure_ascii=False) + "\n")
+        return
+    table = Table("方法 method", "MASE", "WAPE", "P90 覆盖率", "P90 pinball/scale", "用时 s",
+                  title=f"滚动回测 {source}：{result.n_series} 个序列 × {result.n_windows} 个窗口 × {result.horizon} 期")
+    for row in result.table():
+        table.add_row(*row)
+    console.print(table)
+    base = result.metrics.get("SeasonalNaive", {}).get("mase")
+    if base:
+        for name, m in result.metrics.items():
+            console.print(f"MASE {name} / SeasonalNaive = {m['mase'] / base:.3f}", highlight=False)
+
+
+@app.command()
+def restock(
+    ctx: typer.Context,
+    store_id: Annotated[str, typer.Option("--store", help="store id, e.g. S001")],
+    service_level: Annotated[float, typer.Option(min=0.5, max=0.99, help="chance of no stock-out")] = 0.9,
+    review_days: Annotated[int, typer.Option(min=1, help="days until the next order")] = 1,
+    only_orders: Annotated[bool, typer.Option("--only-orders", help="list only SKUs to order")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Restock advice (补货建议) for one store: quantity per SKU and the reasons."""
+    from store.db import make_session_factory
+    from store.forecast.model import ForecastConfig
+    from store.forecast.restock import restock_advice
+    from store.forecast.weather_providers import make_weather_provider
+
+    settings = _settings(ctx)
+    engine = _seeded_engine(settings)
+    factory = make_session_factory(engine)
+    provider = make_weather_provider(factory, url=settings.weather_api_url, api_key=settings.weather_api_key,
+                                     timeout_s=settings.weather_api_timeout, locations=settings.weather_locations)
+    today = _store_today(settings, engine)
+    try:
+        with factory() as session:
+            advice = restock_advice(session, store_id=store_id, today=today, provider=provider,
+                                    service_level=service_level, review_days=review_days,
+                                    config=ForecastConfig(num_threads=settings.forecast_threads))
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from exc
+    lines = [x for x in advice.lines if x.qty > 0 or not only_orders]
+    if as_json:
+        sys.stdout.write(json.dumps({"store_id": store_id, "today": today.isoformat(), "notes": advice.notes,
+                                     "lines": [{"sku": x.sku, "name": x.name, "qty": x.qty, "on_hand": x.on_hand,
+                                                "on_order": x.on_order, "demand": round(x.math.demand_at_service, 1),
+                                                "reasons": x.reasons} for x in lines]}, ensure_ascii=False) + "\n")
+        return
+    table = Table("商品", "在库", "在途", "到货天数", f"需求({service_level:.0%})", "建议订货",
+                  title=f"{store_id} 补货建议（{today}）")
+    for x in lines:
+        table.add_row(f"{x.sku} {x.name}", str(x.on_hand), str(x.on_order), str(x.lead_time_days),
+                      f"{x.math.demand_at_service:.0f}", f"{x.qty}{x.unit}")
+    console.print(table)
+    console.print("原因：", highlight=False)
+    for x in lines:
+        console.print(f"• {x.sku} {x.name}：" + "；".join(x.reasons), highlight=False, markup=False)
+    for note in advice.notes:
+        console.print(f"※ {note}", highlight=False, markup=False)
+
+
+@app.command("purchase-list")
+def purchase_list_cmd(
+    ctx: typer.Context,
+    group_buy: Annotated[list[str] | None, typer.Option("--group-buy", help="closed 接龙 id (repeatable)")] = None,
+    live_stream: Annotated[list[str] | None, typer.Option("--live-stream", help="ended live stream id (repeatable)")] = None,
+    closed_on: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="every 接龙 closed that day")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="write the list to this CSV file")] = None,
+) -> None:
+    """Purchase list per supplier from closed 接龙 / ended live streams (以销定产)."""
+    from store.db import make_session_factory
+    from store.errors import InvalidInput, NotAllowed, NotFound
+    from store.forecast.purchasing import group_buys_closed_on, purchase_csv, purchase_list
+
+    factory = make_session_factory(_seeded_engine(_settings(ctx)))
+    with factory() as session:
+        ids = list(group_buy or [])
+        if closed_on is not None:
+            ids += group_buys_closed_on(session, day=closed_on.date())
+        try:
+            lines = purchase_list(session, group_buy_ids=ids, live_stream_ids=list(live_stream or []))
+        except (InvalidInput, NotAllowed, NotFound) as exc:
+            err.print(str(exc))
+            raise typer.Exit(1) from exc
+    if csv_out is not None:
+        purchase_csv(lines, csv_out)
+        console.print(f"采购单已写入 {csv_out}（{len(lines)} 行）")
+    table = Table("供应商", "商品", "数量", "箱数×每箱", "门店", "送达日期", "提示", title="采购单（以销定产）")
+    for x in lines:
+        table.add_row(x.supplier, f"{x.sku} {x.name}", f"{x.qty}{x.unit}", f"{x.cases}×{x.case_pack}",
+                      "；".join(f"{s}:{n}" for s, n in x.stores.items()), x.deliver_by.isoformat(), x.warning)
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

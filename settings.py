@@ -62,6 +62,19 @@ class Settings(BaseSettings):
         default=None, description="no-answer threshold (dense similarity alone); default the embedder's calibrated rule"
     )
 
+    # Forecasting and restock advice (store/forecast).
+    weather_api_url: str | None = Field(
+        default=None,
+        description="QWeather-compatible daily forecast API, e.g. https://devapi.qweather.com/v7/weather/7d; "
+        "default: the weather stored in the database",
+    )
+    weather_api_key: SecretStr | None = Field(default=None, description="key of the weather API (sent as X-QW-Api-Key)")
+    weather_api_timeout: float = Field(default=3.0, description="seconds before the weather API counts as down")
+    weather_locations: dict[str, str] = Field(
+        default={"杭州": "101210101"}, description="city → the API's location id (JSON)"
+    )
+    forecast_threads: int = Field(default=2, description="LightGBM threads of the demand forecaster")
+
     def resolved_database_url(self) -> str:
         """The database URL to use: the configured one, or a SQLite file in the data directory."""
         if self.database_url:

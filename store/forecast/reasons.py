@@ -7,10 +7,8 @@ demand is worth saying from ±15%; rain from 10 mm over three days; a product is
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from store.forecast.weather_providers import DailyWeather
 from store.holidays import day_info
@@ -55,9 +53,8 @@ def weather_reason(line: RestockLine, *, today: date, weather: list[DailyWeather
     return out
 
 
-def calendar_reasons(line: RestockLine, *, today: date, future: pd.DataFrame,
-                     launched_on: date | None) -> list[str]:
-    """A public holiday or a live stream in the coming week; a new product's short history."""
+def calendar_reasons(line: RestockLine, *, today: date, launched_on: date | None) -> list[str]:
+    """A public holiday in the coming week; a new product's short history."""
     out = []
     for k in range(7):
         day = today + timedelta(days=k)
@@ -65,12 +62,22 @@ def calendar_reasons(line: RestockLine, *, today: date, future: pd.DataFrame,
         if holiday:
             out.append(f"{day.month}月{day.day}日起{holiday}假期")
             break
-    lives = future.loc[future["live"] > 0, "ds"] if "live" in future else pd.Series(dtype=object)
-    if len(lives):
-        first = pd.Timestamp(lives.min()).date()
-        out.append(f"{first.month}月{first.day}日有直播，已计入需求")
     if launched_on and 0 <= (today - launched_on).days <= NEW_PRODUCT_DAYS:
         out.append(f"新品（上市 {(today - launched_on).days} 天），历史较少，预测参考同类商品")
+    return out
+
+
+def store_notes(*, today: date, weather: list[DailyWeather], lives: list[tuple[datetime, str]],
+                horizon: int) -> list[str]:
+    """Notes for the whole store: planned live streams, and where the weather comes from."""
+    out = [f"{at.month}月{at.day}日 {at:%H:%M} 直播「{title}」：直播带来的需求已计入预测"
+           for at, title in lives]
+    ahead = [w for w in weather if today <= w.day < today + timedelta(days=horizon)]
+    guessed = [w for w in ahead if w.source in ("climatology", "persistence")]
+    if guessed:
+        first = guessed[0].day
+        how = "往年同期天气" if guessed[0].source == "climatology" else "最近 7 天平均天气"
+        out.append(f"{first.month}月{first.day}日起没有天气预报，按{how}估计")
     return out
 
 
@@ -95,9 +102,8 @@ def stock_reasons(line: RestockLine, *, service_level: float) -> list[str]:
 
 
 def restock_reasons(line: RestockLine, *, today: date, weather: list[DailyWeather],
-                    future: pd.DataFrame, launched_on: date | None,
-                    service_level: float) -> list[str]:
+                    launched_on: date | None, service_level: float) -> list[str]:
     """Every reason for one line: weather and demand change, calendar, then the arithmetic."""
     return (weather_reason(line, today=today, weather=weather)
-            + calendar_reasons(line, today=today, future=future, launched_on=launched_on)
+            + calendar_reasons(line, today=today, launched_on=launched_on)
             + stock_reasons(line, service_level=service_level))

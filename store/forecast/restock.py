@@ -10,7 +10,7 @@ arithmetic is :func:`store.forecast.order_math.order_quantity`; the reasons, in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import select
@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from store.forecast.data import DemandData, demand_data, series_id
 from store.forecast.model import ForecastConfig, GlobalForecaster
 from store.forecast.order_math import OrderMath, order_quantity
-from store.forecast.reasons import restock_reasons
+from store.forecast.reasons import restock_reasons, store_notes
 from store.forecast.weather_providers import WeatherProvider
-from store.models import Inventory, Product, Store, Supplier
+from store.models import Inventory, LiveStream, Product, Store, Supplier
 
 HORIZON = 14
 
@@ -60,6 +60,7 @@ class RestockAdvice:
     service_level: float
     lines: list[RestockLine]
     forecast: pd.DataFrame  #: unique_id, ds, mean, p50, p90 of the store's series
+    notes: list[str]  #: store-wide notes in Chinese (live streams, weather source)
 
     def line(self, sku: str) -> RestockLine:
         """The advice for ``sku``."""
@@ -121,10 +122,17 @@ def restock_advice(session: Session, *, store_id: str, today: date, provider: We
             sold_last_7d=float(past["y"].sum()), reasons=[],
         )
         reasons = restock_reasons(line, today=today, weather=data.weather[store.city],
-                                  future=data.future[data.future["unique_id"] == uid],
                                   launched_on=product.launched_on, service_level=service_level)
         lines.append(RestockLine(**{**line.__dict__, "reasons": reasons}))
     store_fc = fc[fc["unique_id"].str.startswith(f"{store_id}/")].reset_index(drop=True)
+    lives = session.execute(
+        select(LiveStream.starts_at, LiveStream.title).where(
+            LiveStream.store_id == store_id, LiveStream.status == "planned",
+            LiveStream.starts_at >= datetime.combine(today, time()),
+            LiveStream.starts_at < datetime.combine(today + timedelta(days=HORIZON), time()))
+        .order_by(LiveStream.starts_at)).all()
+    notes = store_notes(today=today, weather=data.weather[store.city],
+                        lives=[(at, title) for at, title in lives], horizon=HORIZON)
     return RestockAdvice(store_id=store_id, today=today, service_level=service_level,
-                         lines=lines, forecast=store_fc)
+                         lines=lines, forecast=store_fc, notes=notes)
 

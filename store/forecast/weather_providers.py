@@ -143,6 +143,17 @@ class HttpWeatherProvider:
         return sorted(fetched + rest, key=lambda w: w.day)
 
 
+def make_weather_provider(factory: sessionmaker[Session], *, url: str | None,
+                          api_key: SecretStr | None = None, timeout_s: float = 3.0,
+                          locations: Mapping[str, str] | None = None) -> WeatherProvider:
+    """The HTTP provider (falling back to the database) when a URL is configured, else the database."""
+    stored = DatabaseWeatherProvider(factory)
+    if not url:
+        return stored
+    return HttpWeatherProvider(url=url, api_key=api_key, fallback=stored, timeout_s=timeout_s,
+                               locations=locations)
+
+
 def climatology(history: list[DailyWeather], day: date) -> DailyWeather | None:
     """Mean weather of the same calendar fortnight in earlier years of ``history``, if any."""
     near = [w for w in history if w.day < day and w.day.year < day.year
