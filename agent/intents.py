@@ -28,7 +28,7 @@ RULES: tuple[tuple[str, frozenset[str], str], ...] = (
     ("group_buys", frozenset({"owner", "clerk", "shopper"}), r"接龙|团购|拼团|跟团|截单"),
     ("help", frozenset({"owner", "clerk", "shopper"}), r"^(你好|您好|在吗|hi|hello|嗨)[!！。? ？]*$|你能做什么|能帮我什么|怎么用|帮助|help|功能"),
 )
-RESTOCK = re.compile(r"补货|进货|订货|备货|采购|要订|预测|销量预估")
+RESTOCK = re.compile(r"补.{0,4}货|进.{0,3}货|订.{0,3}货|备货|采购|要订|预测|销量预估|预计.{0,6}卖|能卖多少")
 OUT_OF_SCOPE = re.compile(r"(所有|全部|全体).{0,6}(手机|电话|号码)|导出.{0,6}(会员|手机)|进价|成本|利润|毛利|供应商")
 
 

@@ -135,8 +135,13 @@ class OfflineEngine:
 
     def _do_restock(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         if run.ctx.identity.role != "owner":
-            return Turn("补货和需求预测只对店主开放。")
-        return Turn("补货建议需要需求预测模块，这个版本还没有接入；可以先问我“蓝莓还有多少”或“这周卖得最好的是什么”。")
+            return Turn("补货建议和需求预测只对店主开放。")
+        if slots.skus and re.search(r"预测|预计|卖多少|需求|能卖", text):
+            sku = slots.skus[0]
+            f = run.call("demand_forecast", sku=sku, days=slots.days or 7)
+            name = run.call("product_details", sku=sku)["name"]
+            return Turn(render("replies/forecast.j2", f=f, name=name))
+        return Turn(render("replies/restock.j2", p=run.call("restock_suggestions", limit=8)))
 
     def _do_clerk_brief(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         if not slots.member_query:

@@ -3,4 +3,4 @@
 Importing this package registers every tool in ``tools.registry.REGISTRY``.
 """
 
-from tools import catalog, group_buys, insights, kb, members, orders  # noqa: F401  (registration)
+from tools import catalog, forecasting, group_buys, insights, kb, members, orders  # noqa: F401  (registration)

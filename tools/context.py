@@ -47,6 +47,7 @@ class ToolContext:
     sessions: sessionmaker[Session]
     now: datetime
     knowledge: Any = None  #: the knowledge-base searcher, when one is configured
+    weather: Any = None  #: a store.forecast weather provider; default: the database's weather
 
 
 def resolve_identity(session: Session, *, role: str, store_id: str | None = None,
