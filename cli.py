@@ -595,7 +595,7 @@ def purchase_list_cmd(
         try:
             lines = purchase_list(session, group_buy_ids=ids, live_stream_ids=list(live_stream or []))
         except (InvalidInput, NotAllowed, NotFound) as exc:
-            err.print(str(exc))
+            err.print(exc.message_zh)
             raise typer.Exit(1) from exc
     if csv_out is not None:
         purchase_csv(lines, csv_out)

@@ -32,7 +32,7 @@ def test_summarise_averages_mase_over_series_and_windows() -> None:
         "unique_id": ["a", "a", "b", "b", "c", "c"],
         "cutoff": pd.Timestamp("2026-01-01"),
         "y": [2.0, 4.0, 10.0, 10.0, 1.0, 1.0],
-        "mean": [1.0, 5.0, 12.0, 8.0, 1.0, 1.0],
+        "point": [1.0, 5.0, 12.0, 8.0, 1.0, 1.0],
         "p90": [3.0, 5.0, 9.0, 9.0, 1.0, 1.0],
         "scale": [2.0, 2.0, 1.0, 1.0, 0.0, 0.0],  # c: constant history, left out of MASE
     })
@@ -57,7 +57,7 @@ class Oracle:
         cutoff = train["ds"].max()
         ahead = self.full[(self.full["ds"] > cutoff)
                           & (self.full["ds"] <= cutoff + pd.Timedelta(days=horizon))]
-        return ahead.assign(mean=ahead["y"], p90=ahead["y"])[["unique_id", "ds", "mean", "p90"]]
+        return ahead.assign(point=ahead["y"], p90=ahead["y"])[["unique_id", "ds", "point", "p90"]]
 
 
 def periodic_frame() -> pd.DataFrame:

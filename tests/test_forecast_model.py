@@ -32,7 +32,7 @@ def weekly_frame(n_series: int = 20, days: int = 140, seed: int = 0) -> pd.DataF
 def test_a_weekly_pattern_is_learned() -> None:
     df = weekly_frame()
     fc = forecast(df, horizon=14, config=FAST)
-    assert len(fc) == 20 * 14 and list(fc.columns) == ["unique_id", "ds", "mean", "p50", "p90"]
+    assert len(fc) == 20 * 14 and list(fc.columns) == ["unique_id", "ds", "point", "mean", "p50", "p90"]
     level = df.groupby("unique_id")["y"].mean()
     fc["rel"] = fc["mean"] / fc["unique_id"].map(level)
     by_dow = fc.groupby(fc["ds"].dt.dayofweek)["rel"].mean().to_numpy()
@@ -45,10 +45,11 @@ def test_quantiles_are_ordered_and_cover_most_actuals() -> None:
     df = weekly_frame(days=154)
     cut = df["ds"].max() - pd.Timedelta(days=14)
     fc = forecast(df[df["ds"] <= cut], horizon=14, config=FAST)
-    assert (fc["p50"] <= fc["p90"]).all() and (fc[["mean", "p50", "p90"]] >= 0).all().all()
+    assert (fc["p50"] <= fc["p90"]).all() and (fc[["point", "mean", "p50", "p90"]] >= 0).all().all()
     actual = fc.merge(df, on=["unique_id", "ds"])
     assert 0.75 <= (actual["y"] <= actual["p90"]).mean() <= 0.99
-    assert ((actual["y"] - actual["mean"]).abs().sum() / actual["y"].sum()) < 0.3
+    assert ((actual["y"] - actual["point"]).abs().sum() / actual["y"].sum()) < 0.3
+    assert actual["mean"].sum() == pytest.approx(actual["y"].sum(), rel=0.1)
 
 
 def test_intermittent_and_brand_new_series() -> None:
@@ -61,8 +62,9 @@ def test_intermittent_and_brand_new_series() -> None:
     fc = forecast(df, horizon=7, config=FAST)
     assert set(fc["unique_id"]) == set(df["unique_id"])
     intermittent = fc[fc["unique_id"].str.startswith("slow")]
-    assert 0.1 <= intermittent["mean"].mean() <= 0.6
-    assert intermittent["p90"].mean() >= 0.9  # one unit is a likely day, 0 the median one
+    # the expected demand is close to the true 0.3 a day; the P90 is a unit, the median day 0
+    assert 0.2 <= intermittent["mean"].mean() <= 0.45
+    assert intermittent["p90"].mean() >= 0.9 and intermittent["p50"].mean() <= 0.3
     brand_new = fc[fc["unique_id"] == "new"]
     assert len(brand_new) == 7 and np.isfinite(brand_new[["mean", "p90"]].to_numpy()).all()
     assert brand_new["mean"].mean() > intermittent["mean"].mean()

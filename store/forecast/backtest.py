@@ -102,15 +102,15 @@ def backtest(df: pd.DataFrame, *, methods: Sequence[ForecastMethod], horizon: in
             started = time.perf_counter()
             fc = method(train, horizon=horizon, freq=freq, X_df=X_df, static_features=static_features)
             timings[method.name] += time.perf_counter() - started
-            fc = fc.rename(columns={"mean": method.name, "p90": f"{method.name}_p90"})
+            fc = fc.rename(columns={"point": method.name, "p90": f"{method.name}_p90"})
             actual = actual.merge(fc, on=["unique_id", "ds"], how="left")
         log.info("backtest window ending %s done", cutoff.date())
         parts.append(actual)
     rows = pd.concat(parts, ignore_index=True)
     metrics = {}
     for method in methods:
-        view = rows.rename(columns={method.name: "mean", f"{method.name}_p90": "p90"})
-        if view["mean"].isna().any():
+        view = rows.rename(columns={method.name: "point", f"{method.name}_p90": "p90"})
+        if view["point"].isna().any():
             raise RuntimeError(f"{method.name} left forecasts out")
         metrics[method.name] = {**summarise(view), "seconds": round(timings[method.name], 2)}
     return BacktestResult(metrics=metrics, n_series=int(rows["unique_id"].nunique()),

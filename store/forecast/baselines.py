@@ -1,7 +1,7 @@
 """Forecasting methods behind one interface, for side-by-side backtests.
 
 A *method* takes the training part of a long table and returns, for every series, ``horizon``
-rows of ``unique_id, ds, mean, p90`` (``p90`` may be NaN when a method has no intervals).
+rows of ``unique_id, ds, point, p90`` (``p90`` may be NaN when a method has no intervals).
 
 * :class:`GlobalModelMethod` — our LightGBM model (:mod:`store.forecast.model`).
 * :class:`StatsForecastMethod` — a model of Nixtla's ``statsforecast``: the seasonal naive (the
@@ -29,7 +29,7 @@ class ForecastMethod(Protocol):
 
     def __call__(self, train: pd.DataFrame, *, horizon: int, freq: str,
                  X_df: pd.DataFrame | None, static_features: Sequence[str]) -> pd.DataFrame:
-        """Forecast ``horizon`` steps after the end of ``train``: ``unique_id, ds, mean, p90``."""
+        """Forecast ``horizon`` steps after the end of ``train``: ``unique_id, ds, point, p90``."""
         ...
 
 
@@ -56,7 +56,7 @@ class GlobalModelMethod:
             train, X_df = train[keep], None
         model = GlobalForecaster(self.config).fit(train, freq=freq, horizon=horizon,
                                                   static_features=static_features, X_df=X_df)
-        return model.predict()[["unique_id", "ds", "mean", "p90"]]
+        return model.predict()[["unique_id", "ds", "point", "p90"]]
 
 
 ModelFactory = Callable[[int], Any]
@@ -86,10 +86,10 @@ class StatsForecastMethod:
         fc = fc.reset_index() if "unique_id" not in fc.columns else fc
         alias = repr(model)
         out = pd.DataFrame({"unique_id": fc["unique_id"], "ds": pd.to_datetime(fc["ds"]),
-                            "mean": fc[alias].to_numpy(float)})
+                            "point": fc[alias].to_numpy(float)})
         out["p90"] = fc[f"{alias}-hi-80"].to_numpy(float) if self.intervals else np.nan
         if panel.nonnegative:
-            out[["mean", "p90"]] = out[["mean", "p90"]].clip(lower=0.0)
+            out[["point", "p90"]] = out[["point", "p90"]].clip(lower=0.0)
         return out
 
 

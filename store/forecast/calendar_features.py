@@ -28,6 +28,41 @@ def _first_days(years: range) -> list[tuple[date, int]]:
     return sorted(found)
 
 
+#: Days ahead beyond which a festive product's countdown to its festival is capped.
+FESTIVAL_CAP_DAYS = 45
+
+
+def festival_of(text: str) -> str | None:
+    """The public holiday a product is sold for, if its name or facts name one (``中秋节前热销``)."""
+    for name in HOLIDAY_NAMES_ZH.values():
+        if name.removesuffix("节") in text:
+            return name
+    return None
+
+
+def festival_countdown(dates: pd.DatetimeIndex, festival: str | None) -> np.ndarray:
+    """Days from each date to the next first day of ``festival`` (capped; the cap when ``None``).
+
+    A festive product (粽子 before 端午, 月饼 before 中秋) sells mostly in the weeks before its
+    festival; with the countdown as a feature the model learns the shape from one festive product
+    and applies it to another whose festival it has not seen yet.
+    """
+    out = np.full(len(dates), FESTIVAL_CAP_DAYS, dtype=np.float32)
+    if festival is None or not len(dates):
+        return out
+    years = range(dates.min().year, dates.max().year + 2)
+    firsts = np.array(sorted(np.datetime64(d, "D") for y in years
+                             if (d := holiday_first_days(y).get(festival)) is not None))
+    if not len(firsts):
+        return out
+    grid = dates.to_numpy().astype("datetime64[D]")
+    pos = np.searchsorted(firsts, grid, side="left")
+    ok = pos < len(firsts)
+    gap = (firsts[np.minimum(pos, len(firsts) - 1)] - grid).astype(np.int64)
+    out[ok] = np.minimum(gap[ok], FESTIVAL_CAP_DAYS)
+    return out
+
+
 def holiday_frame(dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Per day: ``is_holiday``, ``is_makeup_workday``, ``is_offday``, ``holiday`` (code),
     ``days_to_holiday`` and ``next_holiday`` (code of the next holiday within 30 days, else 0).

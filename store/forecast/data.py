@@ -7,8 +7,9 @@ left out. Days without a sale are 0. A series starts on the first day of the win
 product's launch day if it launched later (a new product has little history, not a run of zeros).
 
 Exogenous columns (known for the future): ``t_max`` and ``precip_mm`` of the store's city,
-``group_buy`` (a 接龙 of this SKU runs at this store that day) and ``live`` (the store streams that
-day). Static columns: ``store_id``, ``sku``, ``category``.
+``group_buy`` (a 接龙 of this SKU runs at this store that day), ``live`` (the store streams that
+day) and ``festival_days`` (for a product whose name or facts name a festival — 粽子 ``端午节前热销``,
+月饼 ``中秋节前热销`` — the days to that festival, else a constant). Static columns: ``store_id``, ``sku``, ``category``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store.forecast.calendar_features import festival_countdown, festival_of
 from store.forecast.weather_providers import (
     DailyWeather,
     StaticWeatherProvider,
@@ -32,7 +34,7 @@ from store.models import GroupBuy, LiveStream, Order, OrderLine, Product, Store
 from store.weather import get_weather
 
 STATIC_FEATURES = ["store_id", "sku", "category"]
-EXOG = ["t_max", "precip_mm", "group_buy", "live"]
+EXOG = ["t_max", "precip_mm", "group_buy", "live", "festival_days"]
 NOT_SOLD = ("cancelled", "refunded")
 
 
@@ -105,8 +107,17 @@ def _frame(stores: dict[str, str], products: list[Product], first: date, last: d
     return frame
 
 
+def _festival_days(frame: pd.DataFrame, products: list[Product]) -> np.ndarray:
+    """Each row's countdown to its product's festival (see :func:`festival_countdown`)."""
+    festival = {p.sku: festival_of(f"{p.name} {p.facts}") for p in products}
+    out = np.empty(len(frame), dtype=np.float32)
+    for sku, rows in frame.groupby("sku").indices.items():
+        out[rows] = festival_countdown(pd.DatetimeIndex(frame["ds"].to_numpy()[rows]), festival[sku])
+    return out
+
+
 def _attach_exog(frame: pd.DataFrame, stores: dict[str, str], weather: dict[str, list[DailyWeather]],
-                 group_buys: set, lives: set) -> pd.DataFrame:
+                 group_buys: set, lives: set, products: list[Product]) -> pd.DataFrame:
     rows = [(store_id, pd.Timestamp(w.day), w.t_max, w.precip_mm)
             for store_id, city in stores.items() for w in weather[city]]
     wx = pd.DataFrame(rows, columns=["store_id", "ds", "t_max", "precip_mm"])
@@ -114,6 +125,7 @@ def _attach_exog(frame: pd.DataFrame, stores: dict[str, str], weather: dict[str,
     keys = list(zip(frame["store_id"], frame["sku"], frame["ds"], strict=True))
     frame["group_buy"] = np.array([k in group_buys for k in keys], dtype=np.float32)
     frame["live"] = np.array([(k[0], k[2]) in lives for k in keys], dtype=np.float32)
+    frame["festival_days"] = _festival_days(frame, products)
     return frame
 
 
@@ -151,9 +163,9 @@ def demand_data(session: Session, *, today: date, provider: WeatherProvider, hor
     history = _frame(stores, products, start, today - timedelta(days=1), start)
     history = history.merge(sales, on=["store_id", "sku", "ds"], how="left")
     history["y"] = history["y"].fillna(0).astype(np.float32)
-    history = _attach_exog(history, stores, weather, group_buys, lives)
+    history = _attach_exog(history, stores, weather, group_buys, lives, products)
     future = _frame(stores, products, today, end, start)
-    future = _attach_exog(future, stores, weather, group_buys, lives)
+    future = _attach_exog(future, stores, weather, group_buys, lives, products)
     cols = ["unique_id", "ds", "y", *STATIC_FEATURES, *EXOG]
     return DemandData(history=history[cols], future=future[["unique_id", "ds", *EXOG]],
                       static_features=list(STATIC_FEATURES), weather=weather)

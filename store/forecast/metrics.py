@@ -64,7 +64,7 @@ def summarise(results: pd.DataFrame, *, quantile: float = 0.9, upper_col: str = 
     """Aggregate metrics of one method from per-row backtest results.
 
     Args:
-        results: rows with ``unique_id, cutoff, y, mean, <upper_col>, scale``.
+        results: rows with ``unique_id, cutoff, y, point, <upper_col>, scale``.
         quantile: the quantile ``upper_col`` holds.
         upper_col: the column with that quantile forecast.
 
@@ -75,7 +75,7 @@ def summarise(results: pd.DataFrame, *, quantile: float = 0.9, upper_col: str = 
     diff = results["y"].to_numpy(float) - results[upper_col].to_numpy(float)
     rows = pd.DataFrame({
         "unique_id": results["unique_id"].to_numpy(), "cutoff": results["cutoff"].to_numpy(),
-        "abs_err": np.abs(results["y"].to_numpy(float) - results["mean"].to_numpy(float)),
+        "abs_err": np.abs(results["y"].to_numpy(float) - results["point"].to_numpy(float)),
         "pin": np.maximum(quantile * diff, (quantile - 1) * diff),
         "scale": results["scale"].to_numpy(float),
     })
@@ -85,7 +85,7 @@ def summarise(results: pd.DataFrame, *, quantile: float = 0.9, upper_col: str = 
     scaled = per.loc[usable]
     return {
         "mase": float((scaled["abs_err"] / scaled["scale"]).mean()),
-        "wape": wape(results["y"].to_numpy(), results["mean"].to_numpy()),
+        "wape": wape(results["y"].to_numpy(), results["point"].to_numpy()),
         "coverage": coverage(results["y"].to_numpy(), results[upper_col].to_numpy()),
         "spl": float((scaled["pin"] / scaled["scale"]).mean()),  # NaN when no quantile forecast
         "mase_series": int(usable.sum()),

@@ -55,10 +55,11 @@ class ForecastConfig:
     bagging_fraction: float = 0.7
     max_bin: int = 127
     max_train_rows: int = 400_000
-    max_ratio: float = 20.0  #: training targets are clipped at this multiple of the series' scale
+    max_ratio: float = 20.0  #: mean and quantile targets are clipped at this multiple of the scale
     num_threads: int = 2
     holidays: bool = True  #: Chinese public holidays and 调休 as features
-    mean_objective: str = "huber"  #: l2 | l2_weighted | huber, all on y / scale
+    point_loss: str = "huber"  #: loss of the point forecast on y / scale: huber | l2
+    huber_delta: float = 0.5  #: where the Huber loss turns from squared to absolute (in scale units)
     seed: int = 0
     lgb_params: dict[str, float | int | str] = field(default_factory=dict)  #: extra LightGBM params
 
@@ -74,7 +75,7 @@ class GlobalForecaster:
     Example::
 
         model = GlobalForecaster().fit(df, freq="D", horizon=14)
-        fc = model.predict(X_df=future_weather)   # unique_id, ds, mean, p50, p90
+        fc = model.predict(X_df=future_weather)   # unique_id, ds, point, mean, p50, p90
     """
 
     def __init__(self, config: ForecastConfig | None = None) -> None:
@@ -114,22 +115,17 @@ class GlobalForecaster:
             "bagging_fraction": cfg.bagging_fraction, "bagging_freq": 1, "seed": cfg.seed,
             "num_threads": cfg.num_threads, "verbose": -1, "max_bin": cfg.max_bin, **cfg.lgb_params,
         }
-        # A festive spike on a near-zero series is hundreds of times its scale; clipped, such rows
-        # still say "far above normal" without handing a leaf (and every row that lands in it,
-        # e.g. a hot December day 20 days before a holiday) a P90 of 100× the level.
-        ratio = np.minimum(y / scale, cfg.max_ratio) if panel.nonnegative else y / scale
-        data = lgb.Dataset(X, label=ratio, categorical_feature=categorical,
+        data = lgb.Dataset(X, label=y / scale, categorical_feature=categorical,
                            free_raw_data=False, params={"max_bin": cfg.max_bin, "verbose": -1})
-        mean_params = {**base, "objective": "huber" if cfg.mean_objective == "huber" else "l2"}
-        mean_data = data
-        if cfg.mean_objective == "l2_weighted":
-            # Weight by scale: the loss becomes Σ (y - ŷ)² / scale, a Pearson-type loss whose
-            # variance grows with the level, so a festive spike on a near-zero series (y / scale
-            # in the hundreds) does not dominate the fit.
-            mean_data = lgb.Dataset(X, label=ratio, weight=scale, reference=data,
-                                    categorical_feature=categorical, free_raw_data=False,
-                                    params={"max_bin": cfg.max_bin, "verbose": -1})
-        self.boosters = {"mean": lgb.train(mean_params, mean_data, cfg.n_estimators)}
+        point = {**base, "objective": cfg.point_loss, "alpha": cfg.huber_delta}
+        self.boosters = {"point": lgb.train(point, data, cfg.n_estimators)}
+        if panel.nonnegative:
+            # A festive spike on a near-zero series is hundreds of times its scale. For the mean
+            # and the quantiles such rows are clipped: they still say "far above normal" without
+            # handing a leaf — and every row that lands in it, e.g. a hot December day 20 days
+            # before a holiday — 100× the level. (The Huber point forecast is robust on its own.)
+            data.set_label(np.minimum(y / scale, cfg.max_ratio))
+        self.boosters["mean"] = lgb.train({**base, "objective": "l2"}, data, cfg.n_estimators)
         for q in cfg.quantiles:
             params = {**base, "objective": "quantile", "alpha": q}
             self.boosters[quantile_column(q)] = lgb.train(params, data, cfg.n_estimators)
@@ -152,7 +148,9 @@ class GlobalForecaster:
             horizon: steps ahead, at most the fitted horizon.
 
         Returns:
-            ``unique_id, ds, mean`` and one column per quantile (``p50``, ``p90`` …).
+            ``unique_id, ds, point, mean`` and one column per quantile (``p50``, ``p90`` …):
+            ``point`` is the accuracy-optimal forecast (scored by MASE/WAPE), ``mean`` the
+            expected demand (what sums over days, for stock and purchasing).
         """
         stats = self._stats
         if stats is None:
@@ -173,13 +171,13 @@ class GlobalForecaster:
         X, scale = build_features(stats, i, o, h)
         out = pd.DataFrame({"unique_id": panel.ids[i],
                             "ds": np.tile(panel.dates(panel.n_time, steps), n)})
-        cols = ["mean", *(quantile_column(q) for q in sorted(self.config.quantiles))]
+        cols = ["point", "mean", *(quantile_column(q) for q in sorted(self.config.quantiles))]
         for col in cols:
             pred = self.boosters[col].predict(X[self.feature_names], num_threads=self.config.num_threads)
             out[col] = pred * scale
         if panel.nonnegative:
             out[cols] = out[cols].clip(lower=0.0)
-        qcols = cols[1:]
+        qcols = cols[2:]
         if len(qcols) > 1:
             out[qcols] = np.maximum.accumulate(out[qcols].to_numpy(), axis=1)
         return out
@@ -199,7 +197,7 @@ def forecast(df: pd.DataFrame, *, horizon: int, freq: str = "D",
         config: model settings; defaults to :class:`ForecastConfig`.
 
     Returns:
-        ``unique_id, ds, mean, p50, p90`` (one column per configured quantile).
+        ``unique_id, ds, point, mean, p50, p90`` (one column per configured quantile).
     """
     model = GlobalForecaster(config).fit(df, freq=freq, horizon=horizon,
                                          static_features=static_features, X_df=X_df)
