@@ -4,7 +4,7 @@ packs and shelf lives, and a hot forecast against a cool one for watermelon and 
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pytest
@@ -138,3 +138,41 @@ def test_a_hot_forecast_raises_watermelon_and_ice_cream(demo_copy_factory: sessi
     melon = hot.line("P1003")
     assert melon.qty > cool.line("P1003").qty or (melon.math.capped and melon.math.shelf_cap < 3)
     assert hot.line("P2001").qty == 0 and cool.line("P2001").qty == 0  # 1000 on hand
+
+
+def test_a_stores_own_small_history_without_events_or_forecast(factory: sessionmaker[Session],
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """A user's database: 60 days of counter sales, weather with gaps and no forecast at all."""
+    from decimal import Decimal
+
+    from store.models import Order, OrderLine
+    from tests.test_domain_seed import seed_small_store
+
+    today = date(2026, 7, 15)
+    rng = np.random.default_rng(0)
+    with transaction(factory) as session:
+        seed_small_store(session)
+        n = 0
+        for k in range(60, 0, -1):
+            day = today - timedelta(days=k)
+            for sku, rate in (("P1001", 6.0), ("P2002", 3.0), ("P6003", 0.4)):
+                for _ in range(int(rng.poisson(rate * (1.5 if day.weekday() >= 5 else 1.0)))):
+                    n += 1
+                    at = datetime.combine(day, time(10, 0))
+                    session.add(Order(id=f"T{n:06d}", store_id="S001", channel="pos", fulfilment="pickup",
+                                      status="completed", created_at=at, subtotal=Decimal("10"),
+                                      total=Decimal("10")))
+                    session.add(OrderLine(order_id=f"T{n:06d}", sku=sku, qty=1, unit_price=Decimal("10"),
+                                          amount=Decimal("10")))
+        upsert_weather(session, [{"city": "杭州", "day": today - timedelta(days=k), "t_max": 30.0 + k % 4,
+                                  "t_min": 24.0, "precip_mm": 0.0, "condition": "晴"}
+                                 for k in range(1, 61) if k % 9])  # every ninth day missing
+    with factory() as session, caplog.at_level("WARNING"):
+        advice = restock_advice(session, store_id="S001", today=today,
+                                provider=DatabaseWeatherProvider(factory), config=CONFIG)
+    assert {x.sku for x in advice.lines} == {"P1001", "P1002", "P2002", "P3006", "P6003"}
+    blueberry = advice.line("P1001")
+    assert 0.6 * 48 < blueberry.forecast_7d < 1.4 * 48  # 6 a day, 9 on weekends: about 48 a week
+    assert advice.line("P1002").forecast_7d < 1.0  # never sold
+    assert any("没有天气预报" in note for note in advice.notes)
+    assert "filled with" in caplog.text

@@ -90,13 +90,29 @@ def _events(session: Session, start: date, end: date, store_ids: Sequence[str]) 
     return group_buys, lives
 
 
-def _frame(stores: dict[str, str], products: list[Product], first: date, last: date,
+def _first_sale_days(session: Session, start: date, end: date,
+                     store_ids: Sequence[str]) -> dict[str, date]:
+    """Per store, the first day with any order in ``start .. end`` (where its data begins)."""
+    rows = session.execute(
+        select(Order.store_id, func.min(Order.created_at))
+        .where(Order.created_at >= datetime.combine(start, time()),
+               Order.created_at < datetime.combine(end, time()), Order.store_id.in_(store_ids))
+        .group_by(Order.store_id))
+    return {store: (at if isinstance(at, datetime) else datetime.fromisoformat(str(at))).date()
+            for store, at in rows if at is not None}
+
+
+def _frame(stores: dict[str, date], products: list[Product], first: date, last: date,
            window_start: date) -> pd.DataFrame:
-    """One row per series and day from its start to ``last`` (inclusive)."""
+    """One row per series and day from its start to ``last`` (inclusive).
+
+    ``stores`` maps each store to the day its data begins: a database with two months of orders
+    is two months of history, not ten months of zero sales before them.
+    """
     parts = []
-    for store_id in stores:
+    for store_id, data_start in stores.items():
         for p in products:
-            begin = max(window_start, p.launched_on or window_start)
+            begin = max(window_start, data_start, p.launched_on or window_start)
             if begin > last:
                 continue
             days = pd.date_range(max(begin, first), last, freq="D")
@@ -122,9 +138,13 @@ def _attach_exog(frame: pd.DataFrame, stores: dict[str, str], weather: dict[str,
             for store_id, city in stores.items() for w in weather[city]]
     wx = pd.DataFrame(rows, columns=["store_id", "ds", "t_max", "precip_mm"])
     frame = frame.merge(wx, on=["store_id", "ds"], how="left")
-    keys = list(zip(frame["store_id"], frame["sku"], frame["ds"], strict=True))
-    frame["group_buy"] = np.array([k in group_buys for k in keys], dtype=np.float32)
-    frame["live"] = np.array([(k[0], k[2]) in lives for k in keys], dtype=np.float32)
+    gb = pd.DataFrame(sorted(group_buys), columns=["store_id", "sku", "ds"]).drop_duplicates()
+    gb["ds"] = pd.to_datetime(gb["ds"])  # typed even when there are no events
+    frame = frame.merge(gb.assign(group_buy=np.float32(1)), on=["store_id", "sku", "ds"], how="left")
+    live = pd.DataFrame(sorted(lives), columns=["store_id", "ds"]).drop_duplicates()
+    live["ds"] = pd.to_datetime(live["ds"])
+    frame = frame.merge(live.assign(live=np.float32(1)), on=["store_id", "ds"], how="left")
+    frame[["group_buy", "live"]] = frame[["group_buy", "live"]].fillna(0).astype(np.float32)
     frame["festival_days"] = _festival_days(frame, products)
     return frame
 
@@ -160,11 +180,15 @@ def demand_data(session: Session, *, today: date, provider: WeatherProvider, hor
         weather[city] = past + weather_outlook(provider, city=city, start=today, end=end, history=past)
     group_buys, lives = _events(session, start, end + timedelta(days=1), list(stores))
     sales = _daily_sales(session, start, today, list(stores), exclude_channels)
-    history = _frame(stores, products, start, today - timedelta(days=1), start)
+    begins = _first_sale_days(session, start, today, list(stores))
+    if not begins:
+        raise ValueError(f"{start} 至 {today} 之间没有订单，无法预测（no orders to learn from)")
+    begins = {s: begins.get(s, today) for s in stores}
+    history = _frame(begins, products, start, today - timedelta(days=1), start)
     history = history.merge(sales, on=["store_id", "sku", "ds"], how="left")
     history["y"] = history["y"].fillna(0).astype(np.float32)
     history = _attach_exog(history, stores, weather, group_buys, lives, products)
-    future = _frame(stores, products, today, end, start)
+    future = _frame({s: start for s in stores}, products, today, end, start)
     future = _attach_exog(future, stores, weather, group_buys, lives, products)
     cols = ["unique_id", "ds", "y", *STATIC_FEATURES, *EXOG]
     return DemandData(history=history[cols], future=future[["unique_id", "ds", *EXOG]],

@@ -173,7 +173,8 @@ def _day_of_year_gap(a: date, b: date) -> int:
 
 def weather_outlook(provider: WeatherProvider, *, city: str, start: date, end: date,
                     history: list[DailyWeather]) -> list[DailyWeather]:
-    """Every day from ``start`` to ``end``: the provider's, else climatology, else persistence.
+    """Every day from ``start`` to ``end``: the provider's, else climatology, else persistence
+    (the mean of the last 7 known days before ``start``, or of the first 7 known ones).
 
     Args:
         provider: where forecasts come from (HTTP, database or file).
@@ -184,6 +185,8 @@ def weather_outlook(provider: WeatherProvider, *, city: str, start: date, end: d
     """
     known = {w.day: w for w in provider.daily(city, start, end)}
     recent = sorted((w for w in history if w.day < start), key=lambda w: w.day)[-7:]
+    if not recent:  # nothing before: the first known days after (backfilling a short history)
+        recent = sorted([*history, *known.values()], key=lambda w: w.day)[:7]
     out, filled = [], []
     day = start
     while day <= end:
