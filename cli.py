@@ -153,6 +153,10 @@ def demo(ctx: typer.Context) -> None:
         console.print(f"• {note}", highlight=False, markup=False)
     console.print(f"数据库：{settings.resolved_database_url()}")
     _ensure_demo_knowledge_base(settings)
+    daily = _daily_forecast(settings, engine, now.date())
+    console.print(f"需求预测：{now.date()} 起 14 天，{daily.frame['unique_id'].nunique()} 个门店×商品序列"
+                  + (f"（刚计算，{daily.seconds:.0f} 秒）" if daily.fitted else "（已存在）")
+                  + "。试试：store-assistant restock --store S001", highlight=False)
     if sys.stdin.isatty():
         assistant = _assistant(settings)
         _chat_loop(assistant, _identity(assistant, "owner", "S001", None, None))
@@ -169,13 +173,14 @@ def _assistant(settings: Settings):  # noqa: ANN202 - agent.assistant.Assistant
     """Build the assistant once: database, catalogue, checkpointer, engines."""
     from agent.assistant import Assistant, checkpointer_for
     from agent.clock import make_clock
-    from store.db import make_session_factory
+    from store.db import make_session_factory, migrate
     from store.demo.seed import is_seeded, seed_info
 
     engine = _engine(settings)
     if not is_seeded(engine):
         err.print("数据库里还没有门店数据：请先运行 store-assistant demo（演示门店）或 import 导入。")
         raise typer.Exit(1)
+    migrate(engine)  # a database made by an older version gets the newer tables
     demo_today = seed_info(engine).get("demo_today")
     clock = make_clock(configured_today=settings.today,
                        demo_today=date.fromisoformat(demo_today) if demo_today else None)
@@ -467,6 +472,56 @@ def _seeded_engine(settings: Settings):  # noqa: ANN202 - sqlalchemy Engine
     return engine
 
 
+def _weather_provider(settings: Settings, factory):  # noqa: ANN001, ANN202
+    from store.forecast.weather_providers import make_weather_provider
+
+    return make_weather_provider(factory, url=settings.weather_api_url, api_key=settings.weather_api_key,
+                                 timeout_s=settings.weather_api_timeout, locations=settings.weather_locations)
+
+
+def _daily_forecast(settings: Settings, engine, today: date, *, refresh: bool = False):  # noqa: ANN001, ANN202
+    """Today's stored chain forecast; fits and stores it first (with a spinner) when missing."""
+    from store.db import make_session_factory, migrate
+    from store.forecast.daily import daily_forecast, load_daily_forecast
+    from store.forecast.model import ForecastConfig
+
+    migrate(engine)  # databases made before the forecast table get it here
+    factory = make_session_factory(engine)
+    with factory() as session:
+        if not refresh and load_daily_forecast(session, today) is not None:
+            return daily_forecast(session, today=today, provider=_weather_provider(settings, factory))
+        with console.status(f"正在计算 {today} 起 14 天的需求预测（每天一次，约半分钟到一分钟）…"):
+            return daily_forecast(session, today=today, provider=_weather_provider(settings, factory),
+                                  config=ForecastConfig(num_threads=settings.forecast_threads), refresh=refresh)
+
+
+@forecast_app.command("run")
+def forecast_run(
+    ctx: typer.Context,
+    refresh: Annotated[bool, typer.Option("--refresh", help="fit again even if today's forecast is stored")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Fit today's demand forecast for every store × SKU and store it (run nightly, e.g. from cron)."""
+    settings = _settings(ctx)
+    engine = _seeded_engine(settings)
+    today = _store_today(settings, engine)
+    try:
+        daily = _daily_forecast(settings, engine, today, refresh=refresh)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from exc
+    frame = daily.frame
+    summary = {"made_on": today.isoformat(), "series": int(frame["unique_id"].nunique()), "rows": len(frame),
+               "stores": sorted(frame["store_id"].unique().tolist()), "fitted": daily.fitted,
+               "seconds": round(daily.seconds, 1)}
+    if as_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return
+    how = f"已计算并保存，用时 {daily.seconds:.1f} 秒" if daily.fitted else "今天的预测已存在（加 --refresh 重新计算）"
+    console.print(f"需求预测 {today} 起 14 天：{summary['series']} 个门店×商品序列，{len(frame)} 行，{how}。",
+                  highlight=False)
+
+
 @forecast_app.command("backtest")
 def forecast_backtest(
     ctx: typer.Context,
@@ -536,21 +591,18 @@ def restock(
 ) -> None:
     """Restock advice (补货建议) for one store: quantity per SKU and the reasons."""
     from store.db import make_session_factory
-    from store.forecast.model import ForecastConfig
     from store.forecast.restock import restock_advice
-    from store.forecast.weather_providers import make_weather_provider
 
     settings = _settings(ctx)
     engine = _seeded_engine(settings)
     factory = make_session_factory(engine)
-    provider = make_weather_provider(factory, url=settings.weather_api_url, api_key=settings.weather_api_key,
-                                     timeout_s=settings.weather_api_timeout, locations=settings.weather_locations)
     today = _store_today(settings, engine)
     try:
+        daily = _daily_forecast(settings, engine, today)
         with factory() as session:
-            advice = restock_advice(session, store_id=store_id, today=today, provider=provider,
-                                    service_level=service_level, review_days=review_days,
-                                    config=ForecastConfig(num_threads=settings.forecast_threads))
+            advice = restock_advice(session, store_id=store_id, today=today,
+                                    provider=_weather_provider(settings, factory),
+                                    service_level=service_level, review_days=review_days, forecast=daily.frame)
     except ValueError as exc:
         err.print(str(exc))
         raise typer.Exit(1) from exc

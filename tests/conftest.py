@@ -79,8 +79,19 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+def _store_demo_forecast(eng: Engine) -> None:
+    """Today's chain forecast, as the nightly ``forecast run`` would have stored it (one fit per run)."""
+    from store.db import make_session_factory
+    from store.forecast.daily import daily_forecast
+    from store.forecast.weather_providers import DatabaseWeatherProvider
+
+    factory = make_session_factory(eng)
+    with factory() as session:
+        daily_forecast(session, today=DEMO_TODAY, provider=DatabaseWeatherProvider(factory))
+
+
 def _seeded_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database file, seeded once per test run and shared by xdist workers."""
+    """The demo database file, seeded once per test run (with today's stored forecast), shared by xdist workers."""
     import fcntl
     import shutil
 
@@ -98,6 +109,7 @@ def _seeded_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 stale.unlink()
             eng = make_engine(f"sqlite:///{building}")
             seed_demo(eng, today=DEMO_TODAY, seed=DEMO_SEED)
+            _store_demo_forecast(eng)
             with eng.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             eng.dispose()

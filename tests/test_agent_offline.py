@@ -12,7 +12,8 @@ from agent.assistant import Assistant, sqlite_checkpointer
 from agent.clock import make_clock
 from store.models import GroupBuyParticipant, Order
 from tests.conftest import DEMO_TODAY
-from tools.context import resolve_identity
+from tools.context import ToolContext, resolve_identity
+from tools.registry import call_tool
 
 PHONE = re.compile(r"1[3-9]\d{9}")
 
@@ -35,6 +36,17 @@ def test_live_script_is_grounded(assistant, message):
     assert "直播价 2 盒 29.9" in r.reply and "糖度≥14°Brix" in r.reply and "25.80" in r.reply
     assert "健身人群" in r.reply and "有孩家庭" in r.reply and "备货建议" in r.reply
     assert {"product_details", "check_stock", "member_segments"} <= {c["name"] for c in r.tool_calls}
+    # stock advice is the forecast-based tool's, for the stream's day
+    (stock_call,) = [c for c in r.tool_calls if c["name"] == "live_stream_stock"]
+    assert stock_call["args"]["skus"] == ["P1001", "P1002"]
+    day = "2026-12-11" if "明天" in message else "2026-12-10"
+    assert stock_call["args"]["day"] == day
+    ctx = ToolContext(identity=who(assistant, "owner", store_id="S001"), sessions=assistant.sessions,
+                      now=assistant.clock())
+    plan = call_tool(ctx, "live_stream_stock", stock_call["args"]).data
+    for item in plan["items"]:
+        assert f"{item['name']}：建议当天备 {item['suggested']}{item['unit']}" in r.reply
+    assert "需求预测" in r.reply
 
 
 @pytest.mark.parametrize("message", ["M0001 来了", "会员号800001到店了", "手机13800000001的会员在柜台，怎么聊"])

@@ -85,3 +85,13 @@ def test_purchase_list_to_csv(demo_db: Path, tmp_path: Path) -> None:
     assert all(int(r["采购数量"]) >= int(r["数量"]) > 0 for r in rows)
     still_open = runner.invoke(app, ["purchase-list", "--group-buy", "GB20261210001"])
     assert still_open.exit_code == 1 and "还未截单" in still_open.output
+
+
+def test_forecast_run_reports_the_stored_forecast(demo_db: Path) -> None:
+    result = runner.invoke(app, ["forecast", "run", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out == {"made_on": "2026-12-10", "series": 75, "rows": 75 * 14, "stores": ["S001", "S002", "S003"],
+                   "fitted": False, "seconds": out["seconds"]}
+    text = runner.invoke(app, ["forecast", "run"])
+    assert text.exit_code == 0 and "今天的预测已存在" in text.stdout

@@ -1,7 +1,9 @@
-"""Forecast and restock tools for owners (clerks see stock only; shoppers neither).
+"""Forecast, restock and live-stream stock tools for owners (clerks see stock only; shoppers neither).
 
-The forecaster fits once per store and day and is cached in the process: a chain's model takes
-tens of seconds on two cores, the answer for the rest of the day is instant.
+The chain's forecast is fitted once a day and stored in the database (:mod:`store.forecast.daily`;
+a nightly ``store-assistant forecast run`` writes it, or else the first request of the day does, in
+tens of seconds on two cores); every later call in any process reads it. Restock advice built on it
+is cached in the process per store and day.
 """
 
 from __future__ import annotations
@@ -21,20 +23,39 @@ _CACHE: dict[tuple[int, str, date], Any] = {}
 _LOCK = threading.Lock()
 
 
+def _daily(ctx: ToolContext) -> Any:
+    """Today's stored chain forecast (fitted and stored first if missing)."""
+    from store.forecast.daily import daily_forecast
+    from store.forecast.weather_providers import DatabaseWeatherProvider
+
+    provider = ctx.weather or DatabaseWeatherProvider(ctx.sessions)
+    with _LOCK, ctx.sessions() as s:
+        try:
+            return daily_forecast(s, today=ctx.now.date(), provider=provider)
+        except ValueError as exc:
+            raise ToolError(str(exc), "the demand forecast failed") from exc
+
+
 def _advice(ctx: ToolContext, store_id: str) -> Any:
     from store.forecast.restock import restock_advice
     from store.forecast.weather_providers import DatabaseWeatherProvider
 
     key = (id(ctx.sessions), store_id, ctx.now.date())
     with _LOCK:
-        if key not in _CACHE:
-            provider = ctx.weather or DatabaseWeatherProvider(ctx.sessions)
-            with ctx.sessions() as s:
-                try:
-                    _CACHE[key] = restock_advice(s, store_id=store_id, today=ctx.now.date(), provider=provider)
-                except ValueError as exc:
-                    raise ToolError(str(exc), f"restock advice failed for {store_id}") from exc
-        return _CACHE[key]
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    daily = _daily(ctx)
+    provider = ctx.weather or DatabaseWeatherProvider(ctx.sessions)
+    with ctx.sessions() as s:
+        try:
+            advice = restock_advice(s, store_id=store_id, today=ctx.now.date(), provider=provider,
+                                    forecast=daily.frame)
+        except ValueError as exc:
+            raise ToolError(str(exc), f"restock advice failed for {store_id}") from exc
+    with _LOCK:
+        _CACHE[key] = advice
+    return advice
 
 
 class RestockItem(BaseModel):
@@ -109,11 +130,8 @@ def demand_forecast(ctx: ToolContext, sku: str, days: int = 7, store_id: str | N
         days: how many days ahead (1–14).
         store_id: another store the owner owns; default the current store.
     """
-    from store.forecast.data import series_id
-
     store = target_store(ctx.identity, store_id)
-    frame = _advice(ctx, store).forecast
-    rows = frame[frame["unique_id"] == series_id(store, sku)].sort_values("ds")
+    rows = _daily(ctx).series(store, sku)
     end = ctx.now.date() + timedelta(days=max(1, min(days, 14)))
     rows = rows[rows["ds"].dt.date < end]
     if rows.empty:
@@ -122,3 +140,63 @@ def demand_forecast(ctx: ToolContext, sku: str, days: int = 7, store_id: str | N
            for r in rows.itertuples()]
     return Forecast(store_id=store, sku=sku, days=out, total_p50=round(sum(d.p50 for d in out), 1),
                     total_p90=round(sum(d.p90 for d in out), 1))
+
+
+class LiveStockItem(BaseModel):
+    """How much of one product to have ready on a stream day."""
+
+    sku: str
+    name: str
+    unit: str
+    on_hand: int
+    on_order: int
+    forecast_p50: float | None = Field(description="the day's demand with the stream, median (model)")
+    forecast_p90: float | None
+    past_streams: int = Field(description="past streams of this store that sold the product")
+    past_stream_mean: float
+    past_stream_max: int
+    suggested: int = Field(description="units to have on the stream day")
+    missing: int = Field(description="suggested − on hand − on order, at least 0")
+    reasons: list[str]
+
+
+class LiveStockPlan(BaseModel):
+    """Stock advice for a live stream."""
+
+    store_id: str
+    day: date
+    items: list[LiveStockItem]
+
+
+@store_tool(roles={"owner"})
+def live_stream_stock(ctx: ToolContext, skus: list[str], day: date | None = None,
+                      store_id: str | None = None) -> LiveStockPlan:
+    """Stock to prepare for a live stream: per product, the demand forecast with the stream and past stream sales.
+
+    Args:
+        skus: the products on the stream (1–6 SKUs), e.g. ["P1001", "P1002"].
+        day: the stream's date; default today.
+        store_id: another store the owner owns; default the current store.
+    """
+    from store.forecast.live import live_stock
+
+    if not 1 <= len(skus) <= 6:
+        raise ToolError("直播备货一次看 1–6 个商品", f"live_stream_stock takes 1–6 SKUs, got {len(skus)}")
+    store = target_store(ctx.identity, store_id)
+    when = day or ctx.now.date()
+    if when < ctx.now.date():
+        raise ToolError("直播日期已经过去了，请给一个今天或以后的日期", f"day {when} is in the past")
+    frame = _daily(ctx).frame if when <= ctx.now.date() + timedelta(days=13) else None
+    with ctx.sessions() as s:
+        try:
+            lines = live_stock(s, store_id=store, skus=list(dict.fromkeys(skus)), day=when, forecast=frame)
+        except ValueError as exc:
+            raise ToolError(str(exc), f"live stock failed: {exc}") from exc
+    return LiveStockPlan(store_id=store, day=when, items=[
+        LiveStockItem(sku=x.sku, name=x.name, unit=x.unit, on_hand=x.on_hand, on_order=x.on_order,
+                      forecast_p50=None if x.forecast_p50 is None else round(x.forecast_p50, 1),
+                      forecast_p90=None if x.forecast_p90 is None else round(x.forecast_p90, 1),
+                      past_streams=x.past.streams, past_stream_mean=round(x.past.mean, 1),
+                      past_stream_max=x.past.max, suggested=x.suggested, missing=x.missing,
+                      reasons=list(x.reasons))
+        for x in lines])

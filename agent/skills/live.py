@@ -12,7 +12,6 @@ from tools.errors import ToolError
 SEGMENTS_BY_CATEGORY = {"水果": ("健身人群", "有孩家庭"), "乳品": ("健身人群", "有孩家庭"),
                         "肉禽": ("健身人群",), "母婴": ("有孩家庭",), "粮油": ("银发族", "健身人群"),
                         "禽蛋": ("银发族", "有孩家庭")}
-LIVE_UPLIFT = 3.0  # a live evening sells about three ordinary days of a featured product
 
 
 class Segment(BaseModel):
@@ -33,13 +32,15 @@ class RunSheetItem(BaseModel):
 
 
 class StockAdvice(BaseModel):
-    """How much of a product to have ready for the stream."""
+    """How much of a product to have ready for the stream (from the ``live_stream_stock`` tool)."""
 
     sku: str
     name: str
+    unit: str
     on_hand: int
-    on_order: int | None
+    on_order: int
     suggested: int
+    missing: int
     basis: str
 
 
@@ -55,11 +56,13 @@ class LiveScript(BaseModel):
 
 
 def live_script(run: SkillRun, skus: list[str], start: datetime) -> LiveScript:
-    """Teaser, timed run sheet, target segments with counts and stock advice for the products."""
+    """Teaser, timed run sheet, target segments with counts and stock advice (forecast) for the products."""
     if not skus:
         raise ToolError("请告诉我直播要卖哪些商品，例如：蓝莓、甜瓜", "no products for the live script")
     products = [run.call("product_details", sku=sku) for sku in skus[:4]]
     stocks = [run.call("check_stock", sku=sku) for sku in skus[:4]]
+    plan = run.call("live_stream_stock", skus=[p["sku"] for p in products], day=start.date().isoformat())
+    units = {x["sku"]: x["unit"] for x in plan["items"]}
     sheet: list[RunSheetItem] = []
     clock = start
 
@@ -81,7 +84,7 @@ def live_script(run: SkillRun, skus: list[str], start: datetime) -> LiveScript:
         offers.append(f"{p['name']}：{offer}")
     block(5, "优惠与下单方式", [*offers, "评论区扣“1”或在小程序直播间下单；到店自提享 9 折（不与直播价叠加），"
                                          "3 公里内 1 小时送达，满 39 元免配送费。"])
-    block(2, "库存提醒", [f"{s['name']} 今天备货 {s['on_hand']} 件，卖完即止。" for s in stocks])
+    block(2, "库存提醒", [f"{p['name']} 现有 {s['on_hand']}{units[p['sku']]}，卖完即止。" for p, s in zip(products, stocks, strict=True)])
     block(5, "结尾", ["感谢大家！没抢到的朋友明天可以参加社群接龙。", "下次直播见！"])
 
     tags: list[str] = []
@@ -94,13 +97,10 @@ def live_script(run: SkillRun, skus: list[str], start: datetime) -> LiveScript:
         seg = run.maybe("member_segments", tag=tag)
         if seg:
             segments.append(Segment(tag=tag, members=seg["count"], reachable=seg["reachable"]))
-    advice = []
-    for p, s in zip(products, stocks, strict=True):
-        sold = s.get("sold_last_7_days") or 0
-        need = round(sold / 7 * LIVE_UPLIFT)
-        advice.append(StockAdvice(sku=p["sku"], name=p["name"], on_hand=s["on_hand"] or 0,
-                                  on_order=s.get("on_order"), suggested=max(need, 0),
-                                  basis=f"近 7 天售出 {sold} 件，日均 {sold / 7:.1f} 件，直播按约 {LIVE_UPLIFT:.0f} 天的量备货"))
+    advice = [StockAdvice(sku=x["sku"], name=x["name"], unit=x["unit"], on_hand=x["on_hand"],
+                          on_order=x["on_order"], suggested=x["suggested"], missing=x["missing"],
+                          basis="；".join(x["reasons"][:-1]))
+              for x in plan["items"]]
     first = products[0]
     hook = first["live_offer"] or f"{first['price']} 元"
     teaser = (f"{start:%m月%d日 %H:%M} 直播预告：{names} 现场开箱！{first['name']} {hook}，"

@@ -77,7 +77,8 @@ def forecast_demand(data: DemandData, *, config: ForecastConfig | None = None,
 
 def restock_advice(session: Session, *, store_id: str, today: date, provider: WeatherProvider,
                    service_level: float = 0.9, review_days: int = 1,
-                   config: ForecastConfig | None = None) -> RestockAdvice:
+                   config: ForecastConfig | None = None,
+                   forecast: pd.DataFrame | None = None) -> RestockAdvice:
     """What store ``store_id`` should order today, SKU by SKU.
 
     Args:
@@ -87,13 +88,15 @@ def restock_advice(session: Session, *, store_id: str, today: date, provider: We
         service_level: chance of not running out before the next delivery.
         review_days: days until the next order (1: the store orders daily).
         config: forecasting model settings.
+        forecast: the chain's forecast from ``today`` (``unique_id, ds, mean, p50, p90``), e.g.
+            the stored one of :func:`store.forecast.daily.daily_forecast`; fitted here if None.
     """
     store = session.get(Store, store_id)
     if store is None:
         raise ValueError(f"未找到门店 {store_id}")
     data = demand_data(session, today=today, provider=provider, horizon=HORIZON,
                        exclude_channels=("group_buy",))
-    fc = forecast_demand(data, config=config)
+    fc = forecast if forecast is not None else forecast_demand(data, config=config)
     history = data.history
     lead_of = dict(session.execute(select(Supplier.id, Supplier.lead_time_days)).all())
     stock = {row.sku: row for row in session.scalars(select(Inventory).where(Inventory.store_id == store_id))}

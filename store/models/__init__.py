@@ -3,6 +3,7 @@
 from store.models.base import Base, Money
 from store.models.catalog import Inventory, Product
 from store.models.events import BrowseEvent, CartEvent, MetaEntry, WeatherDay
+from store.models.forecasts import DemandForecast
 from store.models.members import Coupon, Member, MemberTag, PointsEntry
 from store.models.org import Staff, Store, Supplier
 from store.models.sales import (
@@ -24,6 +25,7 @@ __all__ = [
     "BrowseEvent",
     "CartEvent",
     "Coupon",
+    "DemandForecast",
     "GroupBuy",
     "GroupBuyParticipant",
     "Inventory",
