@@ -13,6 +13,7 @@ CHANGE_QTY = re.compile(r"(改成|换成|改为|要|来)\s*\S{0,3}\s*[盒份个�
 
 RULES: tuple[tuple[str, frozenset[str], str], ...] = (
     # (intent, roles, pattern); the first rule whose role and pattern match wins.
+    ("live_stock", frozenset({"owner"}), r"直播.{0,12}(备多少|备几|要备|备货|准备多少|准备几|进多少|订多少|备点?什么货)|(备|准备).{0,8}直播.{0,8}(货|多少|几)"),
     ("live_script", frozenset({"owner"}), r"直播.{0,12}(脚本|稿|流程|策划|方案|怎么播|准备|安排)|(脚本|流程).{0,6}直播"),
     ("trigger_post", frozenset({"owner"}), r"(积分.{0,6}(过期|到期)|沉睡|好久没来|浏览.{0,4}没买|加购|购物车|没付款|复购|回购).*(发|写|提醒|通知|推送|文案|帖|消息)|唤醒.{0,10}(会员|顾客)"),
     ("group_post", frozenset({"owner"}), r"(接龙|团购|社群|群).{0,10}(帖|文案|公告|通知|草稿|推文|消息)|(写|发|开|草拟|生成|弄|出).{0,6}(接龙|团购|群公告|帖子)"),
@@ -28,7 +29,7 @@ RULES: tuple[tuple[str, frozenset[str], str], ...] = (
     ("group_buys", frozenset({"owner", "clerk", "shopper"}), r"接龙|团购|拼团|跟团|截单"),
     ("help", frozenset({"owner", "clerk", "shopper"}), r"^(你好|您好|在吗|hi|hello|嗨)[!！。? ？]*$|你能做什么|能帮我什么|怎么用|帮助|help|功能"),
 )
-RESTOCK = re.compile(r"补.{0,4}货|进.{0,3}货|订.{0,3}货|备货|采购|要订|预测|销量预估|预计.{0,6}卖|能卖多少")
+RESTOCK = re.compile(r"补.{0,4}货|进.{0,3}货|订.{0,3}货|备.{0,4}货|采购|要订|预测|销量预估|预计.{0,6}卖|能卖多少")
 OUT_OF_SCOPE = re.compile(r"(所有|全部|全体).{0,6}(手机|电话|号码)|导出.{0,6}(会员|手机)|进价|成本|利润|毛利|供应商")
 
 

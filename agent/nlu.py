@@ -85,10 +85,15 @@ LIFECYCLES = {"新客": "新客", "新会员": "新客", "活跃": "活跃", "VI
               "睡着": "沉睡", "流失": "流失"}
 
 
+def parse_day(text: str, today: date) -> date:
+    """The day a message talks about: 明天/明晚 → tomorrow, 后天 → the day after, else today."""
+    return today + timedelta(days=1) if "明天" in text or "明晚" in text else \
+        today + timedelta(days=2) if "后天" in text else today
+
+
 def parse_time(text: str, today: date) -> datetime | None:
     """A start time from 今晚8点 / 明天下午3点半 / 20:00 / 8点 (evening assumed for 今晚/晚上)."""
-    day = today + timedelta(days=1) if "明天" in text or "明晚" in text else \
-        today + timedelta(days=2) if "后天" in text else today
+    day = parse_day(text, today)
     m = re.search(r"(\d{1,2})[:：](\d{2})", text)
     if m:
         hour, minute = int(m.group(1)), int(m.group(2))

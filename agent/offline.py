@@ -12,7 +12,7 @@ from datetime import datetime, time
 from typing import Any
 
 from agent.intents import CHANGE_QTY, FOLLOW_UP, NO, OUT_OF_SCOPE, YES, route
-from agent.nlu import Catalogue, Slots, extract
+from agent.nlu import Catalogue, Slots, extract, parse_day
 from agent.skills.answers import NO_ANSWER, knowledge_answer, product_answer
 from agent.skills.base import SkillRun
 from agent.skills.counter import clerk_brief
@@ -155,6 +155,14 @@ class OfflineEngine:
             return Turn("这场直播要卖哪些商品？例如：“今晚8点直播，卖蓝莓和甜瓜”。")
         start = slots.start or datetime.combine(run.ctx.now.date(), time(20, 0))
         return Turn(render("replies/live_script.j2", s=live_script(run, skus, start)))
+
+    def _do_live_stock(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
+        skus = slots.skus or memory.get("last_skus") or []
+        if not skus:
+            return Turn("直播要卖哪些商品？例如：“今晚直播蓝莓要备多少货”。")
+        day = slots.start.date() if slots.start else parse_day(text, run.ctx.now.date())
+        plan = run.call("live_stream_stock", skus=skus[:6], day=day.isoformat())
+        return Turn(render("replies/live_stock.j2", p=plan))
 
     def _do_group_post(self, run: SkillRun, text: str, slots: Slots, memory: dict) -> Turn:
         skus = slots.skus or memory.get("last_skus") or []
