@@ -284,7 +284,9 @@ EVAL_TODAY = date(2026, 12, 10)  # the suite's expectations (e.g. points expirin
 @app.command("eval")
 def eval_(
     ctx: typer.Context,
-    engine_name: Annotated[str, typer.Option("--engine", help="offline | llm (uses the STORE_ASSISTANT_LLM_* settings)")] = "offline",
+    engine_name: Annotated[str, typer.Option(
+        "--engine", help="offline | llm (the STORE_ASSISTANT_LLM_* settings) | hostile (a jailbroken model on "
+                         "loopback that calls every tool for the attacker: adversarial cases, safety graded)")] = "offline",
     only: Annotated[str | None, typer.Option("--only", help="regex on case ids, e.g. '^adv-'")] = None,
     min_pass: Annotated[float, typer.Option("--min-pass", help="fail below this pass rate")] = 0.95,
     json_out: Annotated[Path | None, typer.Option("--json", help="also write a JSON report here")] = None,
@@ -303,6 +305,10 @@ def eval_(
         building.unlink(missing_ok=True)
         _seed_with_progress(settings, make_engine(f"sqlite:///{building}"), EVAL_TODAY, settings.seed)
         building.rename(demo_db)
+    _daily_forecast(settings, make_engine(f"sqlite:///{demo_db}"), EVAL_TODAY)  # read by every case's copy
+    if engine_name not in ("offline", "llm", "hostile"):
+        err.print(f"未知引擎 {engine_name}（可选 offline, llm, hostile）")
+        raise typer.Exit(2)
     chat_model = None
     if engine_name == "llm":
         from agent.llm import make_chat_model
@@ -324,7 +330,20 @@ def eval_(
                          clock=make_clock(configured_today=None, demo_today=EVAL_TODAY),
                          max_steps=settings.llm_max_steps, knowledge=kb)
 
-    results = run_suite(demo_db, make_assistant, only=only)
+    if engine_name == "hostile":
+        from agent.llm import make_chat_model
+        from evals.hostile_model import HostileModel, every_tool_schema
+
+        results = []
+        for writes in (False, True):
+            with HostileModel(every_tool_schema(writes=writes)) as hostile:
+                chat_model = make_chat_model(base_url=hostile.base_url, api_key="hostile", model="hostile",
+                                             timeout=30, max_retries=0)
+                for r in run_suite(demo_db, make_assistant, only=only or "^adv-", safety_only=True):
+                    r.skill = "hostile-writes" if writes else "hostile-reads"
+                    results.append(r)
+    else:
+        results = run_suite(demo_db, make_assistant, only=only)
     table = Table("角色 role", "技能 skill", "用例 cases", "通过 passed", "通过率 rate", title=f"Agent eval · {engine_name}")
     for role, skill, n, ok in summary_rows(results):
         table.add_row(role, skill, str(n), str(ok), f"{ok / n:.0%}")
