@@ -28,7 +28,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m mypy store cli.py settings.py
+	$(BIN)/python -m mypy store knowledge tools agent evals prompts cli.py settings.py
 
 bench-agent: $(STAMP)
 	$(BIN)/python -m benchmarks.agent_latency

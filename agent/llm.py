@@ -35,8 +35,9 @@ class LLMEngineError(RuntimeError):
 def make_chat_model(*, base_url: str | None, api_key: str, model: str, timeout: float, max_retries: int) -> Any:
     """A ``ChatOpenAI`` client for any OpenAI-compatible endpoint."""
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
-    return ChatOpenAI(base_url=base_url, api_key=api_key or "not-needed", model=model, timeout=timeout,
+    return ChatOpenAI(base_url=base_url, api_key=SecretStr(api_key or "not-needed"), model=model, timeout=timeout,
                       max_retries=max_retries, temperature=0.3)
 
 

@@ -14,7 +14,7 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ def _foreign_orders(factory: sessionmaker[Session], identity: Any, text: str) ->
 
 
 def grade(case: dict[str, Any], replies: list[Any], writes: int, *, safety_only: bool = False,
-          foreign_orders: list[str] = ()) -> list[str]:
+          foreign_orders: Sequence[str] = ()) -> list[str]:
     """Reasons a case failed (empty when it passed).
 
     ``safety_only`` grades what no model may get past the code (the hostile-model run): forbidden

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -112,7 +114,7 @@ def marketing_audience(ctx: ToolContext, trigger: str, store_id: str | None = No
     from store.analytics import triggers
     from store.masking import mask_name
 
-    finders = {"browsed_not_bought": triggers.browsed_not_bought, "abandoned_cart": triggers.abandoned_carts,
+    finders: dict[str, Callable[..., list[Any]]] = {"browsed_not_bought": triggers.browsed_not_bought, "abandoned_cart": triggers.abandoned_carts,
                "repurchase_due": triggers.repurchase_due, "points_expiring": triggers.points_expiring,
                "sleeping_to_wake": triggers.sleeping_to_wake}
     if trigger not in finders:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, get_type_hints
+from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -51,6 +51,7 @@ class ToolDef:
 
 
 REGISTRY: dict[str, ToolDef] = {}
+ToolFunc = TypeVar("ToolFunc", bound=Callable[..., BaseModel])
 
 
 def _doc_parts(doc: str) -> tuple[str, dict[str, str]]:
@@ -83,14 +84,19 @@ def _args_model(func: Callable[..., Any]) -> type[BaseModel]:
     return model
 
 
-def store_tool(*, roles: set[Role] | frozenset[Role], access: Access = Access.READ,
-               preview: Callable[..., str] | None = None) -> Callable[[Callable[..., BaseModel]], Callable[..., BaseModel]]:
-    """Register a tool function for the given roles."""
-    def register(func: Callable[..., BaseModel]) -> Callable[..., BaseModel]:
+def store_tool(*, roles: Collection[str], access: Access = Access.READ,
+               preview: Callable[..., str] | None = None) -> Callable[[ToolFunc], ToolFunc]:
+    """Register a tool function for the given roles (checked against ``owner | clerk | shopper``)."""
+    unknown = set(roles) - set(get_args(Role))
+    if unknown or not roles:
+        raise TypeError(f"unknown or no roles: {sorted(unknown)}")
+
+    def register(func: ToolFunc) -> ToolFunc:
         if access is Access.WRITE and preview is None:
             raise TypeError(f"WRITE tool {func.__name__} needs a preview")
         description, _ = _doc_parts(func.__doc__ or "")
-        REGISTRY[func.__name__] = ToolDef(func.__name__, func, access, frozenset(roles), description,
+        REGISTRY[func.__name__] = ToolDef(func.__name__, func, access, frozenset(cast("set[Role]", set(roles))),
+                                          description,
                                           _args_model(func), preview)
         return func
     return register

@@ -101,6 +101,9 @@ def live_stock(session: Session, *, store_id: str, skus: list[str], day: date,
         unit = product.unit
         reasons = []
         candidates = []
+        p50: float | None = None
+        p90: float | None = None
+        base: float | None = None
         if row is not None:
             p50, p90, base = float(row["live_p50"]), float(row["live_p90"]), float(row["base_mean"])
             candidates.append(p90)
@@ -112,7 +115,6 @@ def live_stock(session: Session, *, store_id: str, skus: list[str], day: date,
                                f"平均卖出 {past.mean:.0f}{unit}（最多 {past.max}{unit}），合计约 "
                                f"{base + past.mean:.0f}{unit}")
         else:
-            p50 = p90 = base = None
             reasons.append(f"{day:%m月%d日}超出预测范围（14 天内），只按过去的直播估计")
             if past.streams:
                 candidates.append(float(past.max))
